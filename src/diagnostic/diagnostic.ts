@@ -1,0 +1,77 @@
+// One shape for every problem hlab reports, from a YAML typo to a quorum that a host failure breaks.
+// Problems are collected, never thrown, so a user sees all of them at once.
+
+export type Severity = "error" | "warning" | "info";
+
+export interface Diagnostic {
+  code: string;
+  severity: Severity;
+  /** Dotted spec path, e.g. `guests.k3s-1.address.lan`. Empty for the whole document. */
+  path: string;
+  file: string;
+  /** 1-based; 0 when the spec did not come from a text file. */
+  line: number;
+  column: number;
+  message: string;
+  hint: string;
+}
+
+export type PathSegment = string | number;
+
+/** Formats a path the way users see it in messages: `hosts.pve-1.disks[0]`. */
+export function formatPath(path: readonly PathSegment[]): string {
+  let out = "";
+  for (const seg of path) {
+    if (typeof seg === "number") out += `[${seg}]`;
+    else out += out === "" ? seg : `.${seg}`;
+  }
+  return out;
+}
+
+export interface Position {
+  line: number;
+  column: number;
+}
+
+/** Finds where a spec path is written. Implemented by the YAML loader; analyzers only consume it. */
+export interface SourceLocator {
+  file: string;
+  locate(path: readonly PathSegment[]): Position;
+  /** The text of a 1-based line, for rendering. */
+  lineText(line: number): string | undefined;
+}
+
+export const noSource = (file: string): SourceLocator => ({
+  file,
+  locate: () => ({ line: 0, column: 0 }),
+  lineText: () => undefined,
+});
+
+export function diagnostic(
+  source: SourceLocator,
+  code: string,
+  severity: Severity,
+  path: readonly PathSegment[],
+  message: string,
+  hint: string,
+): Diagnostic {
+  const pos = source.locate(path);
+  return { code, severity, path: formatPath(path), file: source.file, ...pos, message, hint };
+}
+
+const order: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
+
+/** Stable order: by file, line, column, then code, so output never depends on check order. */
+export function sortDiagnostics(list: readonly Diagnostic[]): Diagnostic[] {
+  return [...list].sort(
+    (a, b) =>
+      a.file.localeCompare(b.file) ||
+      a.line - b.line ||
+      a.column - b.column ||
+      order[a.severity] - order[b.severity] ||
+      a.code.localeCompare(b.code) ||
+      a.message.localeCompare(b.message),
+  );
+}
+
+export const hasErrors = (list: readonly Diagnostic[]): boolean => list.some((d) => d.severity === "error");

@@ -1,0 +1,166 @@
+// Loading a spec: parse (YAML with positions), validate (schema), cross-check (references and the
+// address plan), normalise (the model). Every stage adds diagnostics instead of throwing; a model is
+// returned only when no error was found.
+import { readFile } from "node:fs/promises";
+import { extname, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { LineCounter, parseDocument } from "yaml";
+import type { Diagnostic, SourceLocator } from "../diagnostic/diagnostic.js";
+import { hasErrors, noSource, sortDiagnostics } from "../diagnostic/diagnostic.js";
+import type { Model } from "../model/model.js";
+import { normalise } from "../model/normalise.js";
+import { TIMING_NAMES } from "../model/timings.js";
+import { didYouMean } from "../util/suggest.js";
+import { crossCheck } from "./crosscheck.js";
+import { issuesToDiagnostics } from "./schema-issues.js";
+import { spec as specSchema, type Spec } from "./schema.js";
+import { yamlSource, type YamlSourceLocator } from "./source.js";
+
+export interface LoadResult {
+  diagnostics: Diagnostic[];
+  /** Present only when there is no error. */
+  model?: Model;
+  source: SourceLocator;
+}
+
+/** Validates an already parsed document (YAML or a typed config) and builds the model. */
+export function checkSpecValue(input: unknown, source: YamlSourceLocator): LoadResult {
+  const diagnostics: Diagnostic[] = [];
+  const parsed = specSchema.safeParse(input);
+  if (!parsed.success) diagnostics.push(...issuesToDiagnostics(parsed.error.issues, specSchema, input, source));
+  diagnostics.push(...crossCheck(input, source));
+  const timings = (input as { plan?: { timings?: unknown } } | null)?.plan?.timings;
+  if (timings && typeof timings === "object") {
+    for (const key of Object.keys(timings)) {
+      if (!(TIMING_NAMES as string[]).includes(key)) {
+        const path = ["plan", "timings", key];
+        diagnostics.push({
+          code: "HL002",
+          severity: "error",
+          path: path.join("."),
+          file: source.file,
+          ...source.locateKey(path),
+          message: `unknown timing \`${key}\``,
+          hint: didYouMean(key, TIMING_NAMES, "timings:"),
+        });
+      }
+    }
+  }
+  const sorted = sortDiagnostics(dedupe(diagnostics));
+  if (!parsed.success || hasErrors(sorted)) return { diagnostics: sorted, source };
+  return { diagnostics: sorted, model: normalise(parsed.data, source), source };
+}
+
+function dedupe(list: Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return list.filter((d) => {
+    const key = `${d.code}|${d.path}|${d.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+export function loadSpecText(text: string, file: string): LoadResult {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const source = yamlSource(file, text, doc, lines);
+  const syntax: Diagnostic[] = [...doc.errors, ...doc.warnings].map((e) => {
+    const p = lines.linePos(e.pos[0]);
+    const first = e.message.split("\n")[0] ?? e.message;
+    return {
+      code: "HL001",
+      severity: doc.errors.includes(e as never) ? "error" : "warning",
+      path: "",
+      file,
+      line: p.line,
+      column: p.col,
+      message: first.replace(/ at line \d+, column \d+:?$/, ""),
+      hint: yamlHint(e.code),
+    };
+  });
+  if (syntax.some((d) => d.severity === "error")) return { diagnostics: sortDiagnostics(syntax), source };
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: 1000 });
+  } catch (err) {
+    return {
+      diagnostics: [{ code: "HL001", severity: "error", path: "", file, line: 1, column: 1, message: (err as Error).message, hint: "simplify the aliases in this document" }],
+      source,
+    };
+  }
+  if (value === null || value === undefined || typeof value !== "object" || Array.isArray(value)) {
+    return {
+      diagnostics: [{ code: "HL003", severity: "error", path: "", file, line: 1, column: 1, message: "the spec must be a map of sections", hint: "start from `hlab init` for a commented example" }],
+      source,
+    };
+  }
+  const result = checkSpecValue(value, source);
+  return { ...result, diagnostics: sortDiagnostics([...syntax, ...result.diagnostics]) };
+}
+
+function yamlHint(code: string): string {
+  switch (code) {
+    case "DUPLICATE_KEY":
+      return "each key may appear once in a map: merge or rename the two";
+    case "BAD_INDENT":
+    case "MISSING_CHAR":
+      return "check the indentation: nested keys need more spaces than their parent, never tabs";
+    case "TAB_AS_INDENT":
+      return "YAML indents with spaces, not tabs";
+    default:
+      return "fix the YAML syntax at this position";
+  }
+}
+
+/** Reads a spec from a YAML file, or from a typed `homelab.config.ts`/`.js` exporting defineHomelab(). */
+export async function loadSpecFile(path: string): Promise<LoadResult> {
+  const ext = extname(path);
+  if (ext === ".ts" || ext === ".js" || ext === ".mjs" || ext === ".mts") return loadConfigModule(path);
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (err) {
+    return unreadable(path, err);
+  }
+  return loadSpecText(text, path);
+}
+
+function unreadable(path: string, err: unknown): LoadResult {
+  const e = err as NodeJS.ErrnoException;
+  const why = e.code === "ENOENT" ? "no such file" : e.code === "EISDIR" ? "it is a directory" : e.message;
+  return {
+    diagnostics: [{ code: "HL028", severity: "error", path: "", file: path, line: 0, column: 0, message: `cannot read the spec: ${why}`, hint: "check the path, or create a spec with `hlab init`" }],
+    source: noSource(path),
+  };
+}
+
+async function loadConfigModule(path: string): Promise<LoadResult> {
+  const abs = resolve(path);
+  let mod: Record<string, unknown>;
+  try {
+    if (path.endsWith("ts")) {
+      const text = await readFile(abs, "utf8");
+      const ts = await import("typescript").catch(() => undefined);
+      if (!ts) throw new Error("loading a .ts config needs the `typescript` package (npm i -D typescript)");
+      // defineHomelab is the identity: the config needs nothing from hlab at run time, so the import
+      // is replaced rather than resolved from a data: URL (which cannot resolve bare specifiers).
+      const js = ts
+        .transpileModule(text, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } })
+        .outputText.replace(/^import\s*\{[^}]*\}\s*from\s*["']hlab["'];?$/m, "const defineHomelab = (s) => s;");
+      mod = (await import(`data:text/javascript;base64,${Buffer.from(js).toString("base64")}`)) as Record<string, unknown>;
+    } else {
+      mod = (await import(pathToFileURL(abs).href)) as Record<string, unknown>;
+    }
+  } catch (err) {
+    return unreadable(path, err);
+  }
+  const value = mod.homelab ?? mod.default;
+  const source: YamlSourceLocator = { ...noSource(path), locateKey: () => ({ line: 0, column: 0 }) };
+  return checkSpecValue(value, source);
+}
+
+/** Identity with types: `export const homelab = defineHomelab({...})` in homelab.config.ts. */
+export function defineHomelab(spec: Spec): Spec {
+  return spec;
+}

@@ -1,0 +1,374 @@
+// The homelab spec as the user writes it. This one schema gives the TypeScript types, the runtime
+// validation and the JSON Schema that editors use for completion, so the three can never disagree.
+// Values stay as written (sizes, durations, ranges as strings); src/model/normalise.ts converts them.
+import { z } from "zod";
+
+const NAME = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+const SIZE = /^\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB|K|M|G|T)$/;
+const DURATION = /^\d+(\.\d+)?\s*(ms|s|m|min|h|d|w|y)$/;
+const PERCENT = /^\d+(\.\d+)?\s*%$/;
+const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+const CIDR = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}\/(3[0-2]|[12]?\d)$/;
+const RANGE =
+  /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}(\s*-\s*(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}|\/(3[0-2]|[12]?\d))?$/;
+const MAC = /^([0-9A-Fa-f]{2}:){5}[0-9A-Fa-f]{2}$/;
+const HOSTNAME = /^([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
+
+export const name = z.string().regex(NAME, "a lower-case name: letters, digits and '-'");
+export const size = z.string().regex(SIZE, "a size with a unit, like 16GiB or 512MiB");
+export const duration = z
+  .union([z.number().nonnegative(), z.string().regex(DURATION, "a duration with a unit, like 500ms, 2s, 24h")])
+  .describe("A duration: 500ms, 2s, 5m, 24h, 30d, 1y; a bare number is seconds.");
+export const ipv4 = z.string().regex(IPV4, "an IPv4 address like 192.168.1.10");
+export const cidr = z.string().regex(CIDR, "a CIDR like 192.168.1.0/24");
+export const ipRange = z
+  .string()
+  .regex(RANGE, "an address, a range a-b or a CIDR")
+  .describe("One address, a range `a-b`, or a CIDR.");
+const probability = z
+  .union([z.number().gt(0).lte(1), z.string().regex(PERCENT, "a percentage like 99.9%")])
+  .describe("A probability as a fraction (0.999) or a percentage (99.9%).");
+
+export const reliability = z
+  .strictObject({
+    availability: probability.optional().describe("Steady-state availability; overrides mtbf/mttr."),
+    mtbf: duration.optional().describe("Mean time between failures."),
+    mttr: duration.optional().describe("Mean time to repair."),
+  })
+  .describe("How often a component fails and how long it stays down. Defaults: docs/availability-model.md.");
+
+export const networkRole = z.enum(["lan", "public", "admin", "apps", "storage", "cluster"]);
+
+export const network = z
+  .strictObject({
+    cidr: cidr.describe("The segment's subnet."),
+    gateway: ipv4.optional(),
+    vlan: z.number().int().min(1).max(4094).optional().describe("802.1Q tag; omitted means untagged."),
+    bridge: z.string().regex(/^[a-zA-Z0-9_.-]{1,15}$/).optional().describe("Proxmox bridge, default vmbr0."),
+    dhcp: z.array(ipRange).optional().describe("Ranges a DHCP server hands out: static addresses stay clear."),
+    dns: z.array(ipv4).optional().describe("DNS servers for guests on this network."),
+    role: networkRole
+      .optional()
+      .describe("What the segment carries (seed 002: public, admin, apps); drives the firewall rules."),
+  })
+  .describe("A layer-2 segment.");
+
+export const gearKind = z.enum(["power", "switch", "isp-router", "ups", "rack", "other"]);
+export const gear = z
+  .strictObject({
+    kind: gearKind,
+    description: z.string().optional(),
+    reliability: reliability.optional(),
+  })
+  .describe("Shared equipment whose failure takes down every host that depends on it.");
+
+export const nic = z.strictObject({
+  networks: z.array(name).min(1).describe("Networks this NIC carries (as VLANs on one port, or untagged)."),
+  mac: z.string().regex(MAC).optional(),
+  reliability: reliability.optional().describe("A flaky NIC (seed 003) is a low availability here."),
+});
+
+export const disk = z.strictObject({
+  size: size,
+  type: z.enum(["nvme", "ssd", "hdd", "emmc", "sd"]).default("ssd"),
+});
+
+export const host = z
+  .strictObject({
+    kind: z.enum(["proxmox", "baremetal", "sbc"]).describe("proxmox: a PVE node; baremetal/sbc: an OS on metal."),
+    model: z.string().optional(),
+    arch: z.enum(["amd64", "arm64"]).default("amd64"),
+    cpu: z.number().int().positive().describe("CPU cores (threads Proxmox can schedule)."),
+    memory: size,
+    disks: z.record(name, disk).optional(),
+    address: z.record(name, ipv4).describe("The host's address on each network, by network name."),
+    nics: z.record(z.string().regex(/^[a-zA-Z0-9_.-]{1,15}$/), nic).optional().describe("Default: one NIC on all."),
+    dependsOn: z.array(name).optional().describe("Shared gear (power, switch, ISP box) this host needs."),
+    reliability: reliability.optional(),
+  })
+  .describe("A physical machine.");
+
+export const guestRole = z.enum([
+  "k3s-server",
+  "k3s-agent",
+  "load-balancer",
+  "vpn",
+  "manager",
+  "database",
+  "generic",
+]);
+
+export const guest = z
+  .strictObject({
+    kind: z.enum(["vm", "lxc", "metal"]).default("vm").describe("metal: the OS runs on the host itself."),
+    host: name.describe("The physical host it is placed on."),
+    role: guestRole,
+    cpu: z.number().int().positive().optional(),
+    memory: size.optional(),
+    disk: size.optional(),
+    address: z.record(name, ipv4).optional().describe("Address per network; metal guests use the host's."),
+    mac: z.record(name, z.string().regex(MAC)).optional(),
+    vmid: z.number().int().min(100).max(999999999).optional(),
+    ha: z.boolean().default(false).describe("Proxmox HA restarts it on another node when its host fails."),
+    haGroup: name.optional(),
+    image: z.string().optional().describe("Cloud image (VM) or template (LXC); default debian-12."),
+    storage: z.string().optional().describe("Proxmox storage for its disk; default from proxmox.storage."),
+    reliability: reliability.optional(),
+  })
+  .describe("A VM, an LXC container, or the OS of a bare-metal host.");
+
+export const haGroup = z.strictObject({
+  nodes: z.array(name).min(1),
+  restricted: z.boolean().default(false),
+  nofailback: z.boolean().default(false),
+});
+
+export const proxmox = z
+  .strictObject({
+    cluster: name.describe("Corosync cluster name."),
+    nodes: z.array(name).optional().describe("Default: every host of kind proxmox."),
+    links: z.array(name).min(1).max(8).optional().describe("Networks for Corosync link0, link1...; default lan."),
+    qdevice: z
+      .strictObject({ host: name.describe("A host or guest outside the cluster running corosync-qnetd.") })
+      .optional(),
+    haGroups: z.record(name, haGroup).optional(),
+    storage: z
+      .record(
+        z.string(),
+        z.strictObject({
+          type: z.enum(["lvmthin", "zfspool", "dir", "nfs", "cephfs", "rbd"]),
+          shared: z.boolean().default(false),
+          content: z.array(z.enum(["images", "rootdir", "snippets", "iso", "vztmpl", "backup"])).optional(),
+        }),
+      )
+      .optional(),
+    tokenTimeout: duration.optional().describe("Corosync token; default 3000ms + 650ms per node above two."),
+    api: z.string().optional().describe("API endpoint URL for OpenTofu; default https://<first node>:8006/."),
+  })
+  .describe("The Proxmox VE cluster.");
+
+export const kubernetes = z
+  .strictObject({
+    distribution: z.literal("k3s").default("k3s"),
+    version: z.string().regex(/^v\d+\.\d+\.\d+\+k3s\d+$/).optional().describe("Pinned k3s release."),
+    datastore: z.enum(["embedded-etcd", "sqlite"]).optional().describe("Default: etcd with >1 server."),
+    api: z
+      .strictObject({
+        vip: ipv4.optional().describe("The API virtual IP."),
+        holder: z
+          .enum(["kube-vip", "keepalived", "load-balancer", "none"])
+          .default("kube-vip")
+          .describe("What holds the VIP: kube-vip, keepalived on the servers, the HAProxy pair, or none."),
+        loadBalancer: name.optional().describe("With holder load-balancer: which pair."),
+        hostname: z.string().regex(HOSTNAME).optional(),
+        endpoint: ipv4.optional().describe("Without a VIP: the address clients use (seed 003 'before')."),
+      })
+      .optional(),
+    kubeVip: z
+      .strictObject({
+        leaseDuration: duration.optional(),
+        renewDeadline: duration.optional(),
+        retryPeriod: duration.optional(),
+      })
+      .optional()
+      .describe("kube-vip leader election; defaults 15s/10s/2s (kube-vip v1.1+)."),
+    clusterCidr: cidr.default("10.42.0.0/16"),
+    serviceCidr: cidr.default("10.43.0.0/16"),
+    clusterDomain: z.string().default("cluster.local"),
+    flannelBackend: z.enum(["vxlan", "host-gw", "wireguard-native", "none"]).default("vxlan"),
+    disable: z.array(z.enum(["traefik", "servicelb", "local-storage", "metrics-server", "coredns"])).optional(),
+    secretsEncryption: z.boolean().default(true),
+    etcdSnapshots: z
+      .strictObject({ schedule: z.string().default("0 */6 * * *"), retention: z.number().int().positive().default(12) })
+      .optional(),
+    nodeDownEviction: duration.optional().describe("Toleration for not-ready/unreachable; default 300s."),
+    ingress: z
+      .strictObject({
+        address: ipv4.optional().describe("Where service host names point (the ingress VIP)."),
+        via: z
+          .enum(["metallb", "load-balancer", "kube-vip", "node"])
+          .describe("MetalLB IP, the HAProxy pair's VIP, kube-vip, or a node's own address (no failover)."),
+        loadBalancer: name.optional(),
+        node: name.optional().describe("With via node: the guest DNS points at (seed 003 'before')."),
+      })
+      .optional(),
+  })
+  .describe("The K3s cluster.");
+
+export const failoverProfile = z.enum(["fast", "balanced", "conservative", "seed003", "custom"]);
+export const backendSet = z.enum(["k3s-servers", "k3s-nodes", "k3s-agents"]);
+
+export const loadBalancer = z
+  .strictObject({
+    guests: z.array(name).min(1).describe("The guests running HAProxy + Keepalived (two for a pair)."),
+    vip: ipv4,
+    network: name.optional().describe("Network of the VIP; default: the one whose CIDR holds it."),
+    profile: failoverProfile.default("balanced"),
+    frontends: z
+      .array(
+        z.strictObject({
+          port: z.number().int().min(1).max(65535),
+          backends: backendSet.optional().describe("Default: servers for 6443, every node otherwise."),
+          backendPort: z.number().int().min(1).max(65535).optional(),
+        }),
+      )
+      .optional()
+      .describe("Default: 6443, 80 and 443 in TCP mode."),
+    vrrp: z
+      .strictObject({
+        routerId: z.number().int().min(1).max(255).optional(),
+        version: z.union([z.literal(2), z.literal(3)]).optional(),
+        advertInt: duration.optional(),
+      })
+      .optional(),
+    healthCheck: z
+      .strictObject({
+        inter: duration.optional(),
+        fastinter: duration.optional(),
+        fall: z.number().int().positive().optional(),
+        rise: z.number().int().positive().optional(),
+      })
+      .optional(),
+  })
+  .describe("An HAProxy + Keepalived pair in front of the cluster (seed 003).");
+
+export const metallb = z.strictObject({
+  pools: z.record(
+    name,
+    z.strictObject({
+      addresses: z.array(ipRange).min(1),
+      network: name.optional(),
+      autoAssign: z.boolean().default(true),
+    }),
+  ),
+});
+
+export const storage = z
+  .strictObject({
+    class: z.enum(["longhorn", "local-path"]).describe("Default StorageClass."),
+    longhorn: z
+      .strictObject({
+        replicas: z.number().int().min(1).max(10).optional().describe("Default: min(3, storage nodes)."),
+        nodeDownPodDeletion: z
+          .enum([
+            "do-nothing",
+            "delete-statefulset-pod",
+            "delete-deployment-pod",
+            "delete-both-statefulset-and-deployment-pod",
+          ])
+          .default("delete-both-statefulset-and-deployment-pod"),
+        backupTarget: z.string().optional(),
+        snapshotSchedule: z.string().default("0 3 * * *"),
+      })
+      .optional(),
+  })
+  .describe("Persistent storage.");
+
+export const database = z
+  .strictObject({
+    engine: z.enum(["cloudnative-pg", "patroni"]),
+    instances: z.number().int().min(1).max(9).optional().describe("CNPG: instances; patroni: one per guest."),
+    guests: z.array(name).optional().describe("Patroni: the database guests."),
+    vip: ipv4.optional().describe("Patroni: the address clients use (HAProxy to the primary)."),
+    synchronous: z.boolean().default(false).describe("Zero data loss: writes wait for a standby."),
+    storage: size.default("10GiB"),
+    backups: z.strictObject({ schedule: z.string(), destination: z.string().optional() }).optional(),
+  })
+  .describe("A PostgreSQL cluster.");
+
+export const catalogName = z.enum([
+  "argocd",
+  "gitea",
+  "forgejo",
+  "prometheus",
+  "grafana",
+  "loki",
+  "vaultwarden",
+  "adguard-home",
+  "traefik",
+  "cert-manager",
+  "cloudnative-pg",
+  "longhorn",
+  "metallb",
+]);
+
+export const service = z
+  .strictObject({
+    catalog: catalogName.optional().describe("The catalogue entry; default: the service's own key if it is one."),
+    image: z.string().optional().describe("User apps: the container image."),
+    port: z.number().int().min(1).max(65535).optional(),
+    replicas: z.number().int().min(1).max(50).optional(),
+    persistence: z.union([size, z.literal(false)]).optional().describe("Volume size, or false."),
+    hostname: z.string().regex(HOSTNAME).optional(),
+    database: name.optional().describe("A database of `databases` it needs."),
+    target: probability.optional().describe("Availability target, e.g. 99.9%."),
+    runner: z.boolean().optional().describe("gitea/forgejo: deploy an Actions runner."),
+    on: z.array(name).optional().describe("Run on these guests directly instead of in Kubernetes."),
+    version: z.string().optional().describe("Overrides the pinned chart/app version."),
+  })
+  .describe("A catalogue service or a user app.");
+
+export const wireguard = z.strictObject({
+  guest: name.describe("The guest running the WireGuard endpoint."),
+  network: name.optional().describe("Network the endpoint listens on; default the public one."),
+  endpoint: z.string().optional().describe("Public host name or address peers dial."),
+  port: z.number().int().min(1).max(65535).default(51820),
+  tunnel: cidr.default("10.99.0.0/24"),
+  exposes: z.array(name).min(1).describe("Networks reachable through the tunnel (seed 002: admin)."),
+  peers: z.record(name, z.strictObject({ address: ipv4.optional() })),
+});
+
+export const spec = z
+  .strictObject({
+    $schema: z.string().optional(),
+    version: z.literal(1).describe("Spec format version."),
+    name: name.describe("The lab's name."),
+    description: z.string().optional(),
+    networks: z.record(name, network),
+    gear: z.record(name, gear).optional(),
+    hosts: z.record(name, host),
+    proxmox: proxmox.optional(),
+    guests: z.record(name, guest).optional(),
+    kubernetes: kubernetes.optional(),
+    loadBalancers: z.record(name, loadBalancer).optional(),
+    metallb: metallb.optional(),
+    storage: storage.optional(),
+    databases: z.record(name, database).optional(),
+    services: z.record(name, service).optional(),
+    vpn: z.strictObject({ wireguard: wireguard }).optional(),
+    dns: z
+      .strictObject({
+        domain: z.string().regex(HOSTNAME).default("home.arpa"),
+        records: z.record(z.string().regex(HOSTNAME), ipv4).optional(),
+      })
+      .optional(),
+    access: z
+      .strictObject({
+        user: z.string().regex(/^[a-z_][a-z0-9_-]{0,31}$/).default("hlab"),
+        sshKeys: z.array(z.string().regex(/^(ssh-(ed25519|rsa)|ecdsa-sha2-nistp\d+) \S+/)).default([]),
+        timezone: z.string().default("Etc/UTC"),
+      })
+      .optional(),
+    secrets: z
+      .strictObject({
+        recipients: z.array(z.string().regex(/^age1[0-9a-z]{58}$/)).min(1).describe("age public keys."),
+      })
+      .optional(),
+    plan: z
+      .strictObject({
+        defaults: z
+          .strictObject({
+            host: reliability.optional(),
+            nic: reliability.optional(),
+            guest: reliability.optional(),
+            gear: reliability.optional(),
+          })
+          .optional(),
+        timings: z.record(z.string(), duration).optional().describe("Overrides of failover timings by name."),
+      })
+      .optional(),
+  })
+  .describe("An hlab homelab spec.");
+
+export type Spec = z.input<typeof spec>;
+export type ParsedSpec = z.output<typeof spec>;

@@ -1,0 +1,49 @@
+// Maps spec paths back to where they are written in the YAML text, so every diagnostic, including
+// the ones raised long after parsing (plan findings), points at a line and a column.
+import { isMap, isPair, isScalar, isSeq, LineCounter, type Document, type Node } from "yaml";
+import type { PathSegment, Position, SourceLocator } from "../diagnostic/diagnostic.js";
+
+export interface YamlSourceLocator extends SourceLocator {
+  /** Position of the key of the last path segment (for unknown keys), else of the value. */
+  locateKey(path: readonly PathSegment[]): Position;
+}
+
+export function yamlSource(file: string, text: string, doc: Document, lines: LineCounter): YamlSourceLocator {
+  const textLines = text.split(/\r?\n/);
+  const toPos = (offset: number): Position => {
+    const p = lines.linePos(offset);
+    return { line: p.line, column: p.col };
+  };
+
+  // Walks as deep as the path exists; returns the deepest node and, for maps, the key node.
+  const walk = (path: readonly PathSegment[]): { node: Node | null; key: Node | null } => {
+    let node: Node | null = (doc.contents as Node | null) ?? null;
+    let key: Node | null = null;
+    for (const seg of path) {
+      if (isMap(node)) {
+        const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(seg));
+        if (!pair) break;
+        key = pair.key as Node;
+        node = (pair.value as Node | null) ?? key;
+      } else if (isSeq(node) && typeof seg === "number") {
+        const item = node.items[seg] as Node | undefined;
+        if (!item) break;
+        key = null;
+        node = item;
+      } else break;
+    }
+    return { node, key };
+  };
+
+  const start = (n: Node | null): Position => (n?.range ? toPos(n.range[0]) : { line: 1, column: 1 });
+
+  return {
+    file,
+    locate: (path) => start(walk(path).node),
+    locateKey: (path) => {
+      const w = walk(path);
+      return start(w.key ?? w.node);
+    },
+    lineText: (line) => textLines[line - 1],
+  };
+}

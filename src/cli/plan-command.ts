@@ -1,0 +1,4 @@
+import type { Command } from "commander";
+import type { Io } from "./output.js";
+
+export function registerPlan(_program: Command, _io: Io, _setExit: (code: number) => void): void {}

@@ -1,0 +1,6 @@
+import type { Generator } from "../artifact.js";
+
+export const nftablesGenerator: Generator = {
+  name: "nftables",
+  generate: () => [],
+};

@@ -20,6 +20,8 @@ export interface SecretRequest {
   description: string;
   /** Where the decrypted value is installed on the target (a file path), if anywhere. */
   installPath?: string;
+  /** When set, the secret is also written as an encrypted Kubernetes Secret with this key. */
+  kubernetes?: { namespace: string; name: string; key: string };
 }
 
 export interface GenerateContext {

@@ -4,5 +4,5 @@ import { spec } from "./schema.js";
 
 export function jsonSchema(): Record<string, unknown> {
   const s = z.toJSONSchema(spec, { target: "draft-7", io: "input", unrepresentable: "any" }) as Record<string, unknown>;
-  return { ...s, $id: "https://hlab.dev/schema/homelab.schema.json", title: "hlab homelab spec" };
+  return { ...s, title: "hlab homelab spec" };
 }

@@ -4,7 +4,7 @@
 import { readFile } from "node:fs/promises";
 import { extname, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { LineCounter, parseDocument } from "yaml";
+import { isScalar, LineCounter, parseDocument, visit } from "yaml";
 import type { Diagnostic, SourceLocator } from "../diagnostic/diagnostic.js";
 import { hasErrors, noSource, sortDiagnostics } from "../diagnostic/diagnostic.js";
 import type { Model } from "../model/model.js";
@@ -63,7 +63,8 @@ function dedupe(list: Diagnostic[]): Diagnostic[] {
 
 export function loadSpecText(text: string, file: string): LoadResult {
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  // logLevel "error": the yaml package would otherwise print its own warnings to stderr.
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, logLevel: "error" });
   const source = yamlSource(file, text, doc, lines);
   const syntax: Diagnostic[] = [...doc.errors, ...doc.warnings].map((e) => {
     const p = lines.linePos(e.pos[0]);
@@ -78,6 +79,14 @@ export function loadSpecText(text: string, file: string): LoadResult {
       message: first.replace(/ at line \d+, column \d+:?$/, ""),
       hint: yamlHint(e.code),
     };
+  });
+  visit(doc, {
+    Pair(_, pair) {
+      if (pair.key !== null && !isScalar(pair.key)) {
+        const p = lines.linePos((pair.key as { range?: [number, number, number] }).range?.[0] ?? 0);
+        syntax.push({ code: "HL001", severity: "error", path: "", file, line: p.line, column: p.col, message: "a key must be a plain name, not a list or a map", hint: "check for a stray `?`, `[` or `{` before the colon" });
+      }
+    },
   });
   if (syntax.some((d) => d.severity === "error")) return { diagnostics: sortDiagnostics(syntax), source };
   let value: unknown;

@@ -44,7 +44,7 @@ export const network = z
     cidr: cidr.describe("The segment's subnet."),
     gateway: ipv4.optional(),
     vlan: z.number().int().min(1).max(4094).optional().describe("802.1Q tag; omitted means untagged."),
-    bridge: z.string().regex(/^[a-zA-Z0-9_.-]{1,15}$/).optional().describe("Proxmox bridge, default vmbr0."),
+    bridge: z.string().regex(/^[a-zA-Z0-9_.-]{1,15}$/).optional().describe("Proxmox bridge; default vmbr0, vmbr1... in spec order (tagged networks share vmbr0)."),
     dhcp: z.array(ipRange).optional().describe("Ranges a DHCP server hands out: static addresses stay clear."),
     dns: z.array(ipv4).optional().describe("DNS servers for guests on this network."),
     role: networkRole

@@ -1,6 +1,17 @@
-import type { Generator } from "../artifact.js";
+// Keepalived: the VRRP half of the HAProxy + Keepalived pair (seed 003), and the API VIP on the K3s
+// servers when the spec gives it to keepalived.
+import type { GeneratedFile, Generator } from "../artifact.js";
+import { nodeFile } from "../artifact.js";
+import type { Model } from "../../model/model.js";
+import { keepalivedConfig } from "./keepalived-config.js";
+import { keepalivedGuests } from "./vrrp-groups.js";
 
 export const keepalivedGenerator: Generator = {
   name: "keepalived",
-  generate: () => [],
+  generate(model: Model): GeneratedFile[] {
+    return keepalivedGuests(model).map((guest) => ({
+      path: nodeFile(guest.name, "/etc/keepalived/keepalived.conf"),
+      content: keepalivedConfig(model, guest),
+    }));
+  },
 };

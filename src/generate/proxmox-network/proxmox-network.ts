@@ -1,6 +1,18 @@
-import type { Generator } from "../artifact.js";
+// The host network of every Proxmox VE node: /etc/network/interfaces with its bridges and VLANs.
+import type { GeneratedFile, Generator } from "../artifact.js";
+import { proxmoxFile } from "../artifact.js";
+import type { Model } from "../../model/model.js";
+import { bridgeLayout } from "./bridge-layout.js";
+import { interfacesFile } from "./interfaces-file.js";
 
 export const proxmoxNetworkGenerator: Generator = {
   name: "proxmox-network",
-  generate: () => [],
+  generate(model: Model): GeneratedFile[] {
+    return model.hosts
+      .filter((h) => h.kind === "proxmox")
+      .map((host) => ({
+        path: proxmoxFile(host.name, "/etc/network/interfaces"),
+        content: interfacesFile(model, host, bridgeLayout(model, host)),
+      }));
+  },
 };

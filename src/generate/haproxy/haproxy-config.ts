@@ -1,0 +1,119 @@
+// haproxy.cfg for one load-balancer guest: TCP pass-through from the VIP (and, for ingress ports, the
+// guest's public address) to the K3s nodes, health-checked with the failover profile's timers.
+// Nothing that differs between a real host and a lab namespace is written here: the pid file and the
+// master CLI socket are command-line options (-p, -S), and systemd or the lab choose foreground mode.
+import type { Frontend, Guest, LoadBalancer, Model } from "../../model/model.js";
+import { hashHeader } from "../artifact.js";
+import { backendAddress, backendGuests } from "./backend-address.js";
+import { statsEndpoint } from "./stats-endpoint.js";
+
+const INDENT = "    ";
+const block = (head: string, body: string[]): string => [head, ...body.map((l) => INDENT + l)].join("\n");
+
+/** The Kubernetes API is never published on a public segment, whatever the frontend list says. */
+export const isApiFrontend = (f: Frontend): boolean => f.backends === "k3s-servers" && f.backendPort === 6443;
+
+export const frontendName = (lb: LoadBalancer, f: Frontend): string => `${lb.name}_${f.port}`;
+
+/** Every address:port a guest's HAProxy binds for one frontend. */
+export function frontendBinds(
+  model: Model,
+  guest: Guest,
+  lb: LoadBalancer,
+  f: Frontend,
+  claimed: Set<string>,
+): string[] {
+  const binds = [`${lb.vip}:${f.port}`];
+  if (!isApiFrontend(f)) {
+    for (const net of model.networks) {
+      const address = guest.address[net.name];
+      if (net.role !== "public" || net.name === lb.network || address === undefined) continue;
+      // Two pairs sharing a guest must not both bind the same public port.
+      const key = `${address}:${f.port}`;
+      if (claimed.has(key)) continue;
+      claimed.add(key);
+      binds.push(key);
+    }
+  }
+  return binds;
+}
+
+function checkTimers(lb: LoadBalancer): string {
+  const h = lb.healthCheck;
+  return `inter ${h.interMs}ms fastinter ${h.fastinterMs}ms fall ${h.fall} rise ${h.rise}`;
+}
+
+/** How long a dead backend keeps receiving connections (ha-timings.md, HAProxy health checks). */
+export const detectionMs = (lb: LoadBalancer): number =>
+  lb.healthCheck.interMs + (lb.healthCheck.fall - 1) * lb.healthCheck.fastinterMs;
+
+function proxyPair(
+  model: Model,
+  guest: Guest,
+  lb: LoadBalancer,
+  f: Frontend,
+  claimed: Set<string>,
+): string[] {
+  const name = frontendName(lb, f);
+  const servers = backendGuests(model, f.backends).flatMap((node) => {
+    const address = backendAddress(model, lb, guest, node);
+    return address ? [`server ${node.name} ${address}:${f.backendPort} check`] : [];
+  });
+  return [
+    block(`frontend ${name}`, [
+      ...frontendBinds(model, guest, lb, f, claimed).map((b) => `bind ${b}`),
+      `default_backend ${name}`,
+    ]),
+    block(`backend ${name}`, [
+      "balance roundrobin",
+      // A TCP connect check: the API and ingress both terminate TLS on the nodes, and a connect
+      // answers as soon as the process listens, which is what the pair needs to route around a dead node.
+      "option tcp-check",
+      `default-server ${checkTimers(lb)} on-marked-down shutdown-sessions`,
+      ...(servers.length ? servers : [`# no ${f.backends} in the spec yet`]),
+    ]),
+  ];
+}
+
+export function haproxyConfig(model: Model, guest: Guest): string {
+  const lbs = model.loadBalancers.filter((lb) => lb.guests.includes(guest.name));
+  const stats = statsEndpoint(model, guest);
+  const claimed = new Set<string>();
+  const sections = [
+    block("global", ["log /dev/log local0", "chroot /var/lib/haproxy", "user haproxy", "group haproxy"]),
+    block("defaults", [
+      "mode tcp",
+      "log global",
+      "option tcplog",
+      "option dontlognull",
+      // Retries go to another server and sessions to a server marked down are cut, so a dead node
+      // costs clients one reconnect instead of a hung connection.
+      "option redispatch",
+      "retries 3",
+      "timeout connect 5s",
+      // Long enough for kubectl watches and exec sessions through the API frontend.
+      "timeout client 30m",
+      "timeout server 30m",
+    ]),
+    block("frontend stats", [
+      "# Statistics (/stats), Prometheus metrics (/metrics), a health page (/healthz); keepalived's check connects here.",
+      "mode http",
+      `bind ${stats.address}:${stats.port}`,
+      "timeout client 30s",
+      "option httplog",
+      "http-request set-log-level silent",
+      "monitor-uri /healthz",
+      "http-request use-service prometheus-exporter if { path /metrics }",
+      "stats enable",
+      "stats uri /stats",
+      "stats refresh 10s",
+    ]),
+    ...lbs.flatMap((lb) => lb.frontends.flatMap((f) => proxyPair(model, guest, lb, f, claimed))),
+  ];
+  const intro = lbs.map(
+    (lb) =>
+      `# Load balancer "${lb.name}": VIP ${lb.vip} on ${lb.network}, ${lb.profile} profile: a dead node is out of ` +
+      `rotation after about ${detectionMs(lb)} ms (inter + (fall - 1) x fastinter).`,
+  );
+  return [hashHeader(model) + intro.join("\n"), ...sections].join("\n\n") + "\n";
+}

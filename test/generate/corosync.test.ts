@@ -1,0 +1,121 @@
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { test } from "node:test";
+import { corosyncGenerator } from "../../src/generate/corosync/corosync.js";
+import { BOOTSTRAP_FILE, COROSYNC_FILE } from "../../src/generate/corosync/paths.js";
+import type { Model } from "../../src/model/model.js";
+import { loadSpecText } from "../../src/spec/load.js";
+
+const ctx = { publicKeys: new Map<string, string>() };
+
+function spec(name: string, edit: (text: string) => string = (t) => t): Model {
+  const r = loadSpecText(edit(readFileSync(`examples/${name}.yaml`, "utf8")), `${name}.yaml`);
+  assert.deepEqual(r.diagnostics, []);
+  return r.model!;
+}
+
+function generated(m: Model): { conf: string; doc: string } {
+  const files = new Map(corosyncGenerator.generate(m, ctx).map((f) => [f.path, f.content]));
+  assert.deepEqual([...files.keys()].sort(), [COROSYNC_FILE, BOOTSTRAP_FILE].sort());
+  return { conf: files.get(COROSYNC_FILE)!, doc: files.get(BOOTSTRAP_FILE)! };
+}
+
+/** The lines of a top-level section, trimmed. */
+function section(conf: string, name: string): string[] {
+  const lines = conf.split("\n");
+  const start = lines.indexOf(`${name} {`);
+  assert.ok(start >= 0, `section ${name}`);
+  const end = lines.indexOf("}", start);
+  return lines.slice(start + 1, end).map((l) => l.trim());
+}
+
+test("seed004: three nodes with their link0 addresses, plain votequorum, the 3-node token", () => {
+  const { conf } = generated(spec("seed004-three-nodes"));
+  const nodelist = section(conf, "nodelist");
+  assert.deepEqual(
+    nodelist.filter((l) => /^(name|nodeid|ring\d_addr):/.test(l)),
+    [
+      "name: pve-01",
+      "nodeid: 1",
+      "ring0_addr: 192.168.1.11",
+      "name: pve-02",
+      "nodeid: 2",
+      "ring0_addr: 192.168.1.12",
+      "name: pve-03",
+      "nodeid: 3",
+      "ring0_addr: 192.168.1.13",
+    ],
+  );
+  assert.deepEqual(section(conf, "quorum"), ["provider: corosync_votequorum"]);
+  const totem = section(conf, "totem");
+  for (const l of [
+    "cluster_name: homelab",
+    "token: 3650",
+    "token_coefficient: 0",
+    "secauth: on",
+    "link_mode: passive",
+  ]) {
+    assert.ok(totem.includes(l), l);
+  }
+  // pvecm create (1) + two pvecm add, then one more for this file.
+  assert.ok(totem.includes("config_version: 4"));
+});
+
+test("two Proxmox nodes without a QDevice get two_node, and the guide warns about HA", () => {
+  const { conf, doc } = generated(spec("seed003-lb-pair"));
+  assert.deepEqual(section(conf, "quorum"), ["provider: corosync_votequorum", "two_node: 1"]);
+  assert.match(doc, /\*both\* stay quorate/);
+});
+
+test("a QDevice replaces two_node: ffsplit for an even cluster, reached on its link0 address", () => {
+  const m = spec("seed003-lb-pair", (t) =>
+    t.replace("  links: [lan]\n", "  links: [lan]\n  qdevice: { host: metal }\n"),
+  );
+  const { conf, doc } = generated(m);
+  const quorum = section(conf, "quorum");
+  assert.ok(!quorum.includes("two_node: 1"));
+  assert.ok(quorum.includes("model: net"));
+  assert.ok(quorum.includes("algorithm: ffsplit"));
+  assert.ok(quorum.includes("host: 192.168.1.105"));
+  assert.ok(section(conf, "totem").includes("config_version: 4"));
+  assert.match(doc, /pvecm qdevice setup 192\.168\.1\.105/);
+});
+
+test("a second link adds ring1 addresses and a second interface, and pvecm gets both", () => {
+  const m = spec("seed004-three-nodes", (t) =>
+    t
+      .replace("networks:\n", "networks:\n  cluster:\n    cidr: 10.0.0.0/24\n")
+      .replace("  links: [lan]\n", "  links: [lan, cluster]\n")
+      .replace(
+        /address: \{ lan: 192\.168\.1\.1(\d) \}/g,
+        "address: { lan: 192.168.1.1$1, cluster: 10.0.0.1$1 }",
+      ),
+  );
+  const { conf, doc } = generated(m);
+  assert.ok(section(conf, "nodelist").includes("ring1_addr: 10.0.0.12"));
+  assert.equal(conf.match(/linknumber: \d/g)?.join(","), "linknumber: 0,linknumber: 1");
+  assert.match(doc, /pvecm create homelab --link0 192\.168\.1\.11 --link1 10\.0\.0\.11/);
+  assert.match(doc, /pvecm add 192\.168\.1\.11 --link0 192\.168\.1\.13 --link1 10\.0\.0\.13 --nodeid 3/);
+});
+
+test("every brace sits where the corosync parser wants it", () => {
+  const { conf } = generated(spec("seed004-three-nodes"));
+  for (const line of conf.split("\n")) {
+    if (line.includes("{")) assert.match(line, /^\s*[a-z_]+ \{$/, line);
+    if (line.includes("}")) assert.match(line, /^\s*\}$/, line);
+  }
+});
+
+test("the bootstrap guide creates on the first node and adds the others in order with their ids", () => {
+  const { doc } = generated(spec("seed004-three-nodes"));
+  const create = doc.indexOf("pvecm create homelab --link0 192.168.1.11");
+  const add2 = doc.indexOf("pvecm add 192.168.1.11 --link0 192.168.1.12 --nodeid 2");
+  const add3 = doc.indexOf("pvecm add 192.168.1.11 --link0 192.168.1.13 --nodeid 3");
+  assert.ok(create > 0 && add2 > create && add3 > add2);
+  assert.match(doc, /^<!-- Generated by hlab/);
+});
+
+test("one Proxmox node needs no cluster: nothing is generated", () => {
+  assert.deepEqual(corosyncGenerator.generate(spec("seed002-segmented"), ctx), []);
+  assert.deepEqual(corosyncGenerator.generate(spec("seed000-single-node"), ctx), []);
+});

@@ -3,10 +3,13 @@
 import { mkdir, open, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
 
-/** Writes a file that must not exist yet (exclusive create): nothing the user has is overwritten. */
-export async function writeNewFile(path: string, content: string): Promise<void> {
+/**
+ * Writes a file that must not exist yet (exclusive create): nothing the user has is overwritten.
+ * `mode` applies from creation, so a private key is never readable by others even for a moment.
+ */
+export async function writeNewFile(path: string, content: string, mode?: number): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
-  const handle = await open(path, "wx");
+  const handle = await open(path, "wx", mode);
   try {
     await handle.writeFile(content);
   } finally {

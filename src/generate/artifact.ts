@@ -21,12 +21,34 @@ export interface SecretRequest {
   /** Where the decrypted value is installed on the target (a file path), if anywhere. */
   installPath?: string;
   /** When set, the secret is also written as an encrypted Kubernetes Secret with this key. */
-  kubernetes?: { namespace: string; name: string; key: string };
+  kubernetes?: {
+    namespace: string;
+    name: string;
+    key: string;
+    /**
+     * Non-secret keys written into the same Secret, for charts that read a user name and a password
+     * from one Secret (Gitea's and Grafana's admin).
+     */
+    literals?: Record<string, string>;
+  };
+}
+
+/** Where the build installs a stored secret: its file path on each guest or Proxmox host that needs it. */
+export interface SecretInstall {
+  name: string;
+  installPath: string;
+  /** The store file and the `sops -d --extract` path of its value. */
+  file: string;
+  extract: string;
+  /** Guests (nodes/<name>/) and Proxmox hosts (proxmox/<name>/) whose generated files use the path. */
+  targets: { kind: "guest" | "host"; name: string }[];
 }
 
 export interface GenerateContext {
   /** Public keys of generated key pairs (WireGuard), by secret name. */
   publicKeys: ReadonlyMap<string, string>;
+  /** Set by the build for the bootstrap scripts: which secret files go where. Never values. */
+  secretInstalls?: readonly SecretInstall[];
 }
 
 export interface Generator {

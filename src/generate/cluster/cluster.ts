@@ -1,6 +1,114 @@
-import type { Generator } from "../artifact.js";
+// The GitOps tree for Argo CD, from the same model as the rest of the build:
+//   cluster/bootstrap/  what must run before GitOps can (MetalLB and its pools, Longhorn, the monitoring
+//                       CRDs, Argo CD, the Git server Argo CD reads, the root app), installed by K3s'
+//                       Helm controller from HelmChart objects the bootstrap scripts apply
+//   cluster/apps/       one Argo CD Application per service (the root app syncs this folder)
+//   cluster/services/   each service's own manifests, one file per concern
+// plus the repository's CI workflow and a copy of the spec. The hardening every service shares (its
+// namespace's NetworkPolicies, disruption budgets, Ingress with TLS) is added here, once.
+import type { Model } from "../../model/model.js";
+import type { GeneratedFile, Generator } from "../artifact.js";
+import {
+  application,
+  BOOTSTRAP_DIR,
+  APPS_DIR,
+  podSecurityLabels,
+  rootApplication,
+  SERVICES_DIR,
+} from "./app-of-apps.js";
+import { ciWorkflow } from "./ci-workflow.js";
+import type { Component, PodSecurityLevel } from "./component.js";
+import { podDisruptionBudget } from "./hardening.js";
+import { helmChart } from "./helmchart-bootstrap.js";
+import { ingress } from "./ingress.js";
+import { kubeObject, manifestFile, type KubeObject } from "./manifest.js";
+import { fromIngressController, namespaceBaseline, networkPolicy } from "./network-policy.js";
+import { platformComponents, platformSecrets } from "./platform.js";
+import { clusterReadme } from "./readme.js";
+import { monitoringEnabled } from "./service-facts.js";
+import { specCopy } from "./spec-copy.js";
+
+const LEVELS: PodSecurityLevel[] = ["restricted", "baseline", "privileged"];
+
+/** A namespace shared by several services gets the most permissive level any of them needs. */
+function namespaceLevels(components: readonly Component[]): Map<string, PodSecurityLevel> {
+  const levels = new Map<string, PodSecurityLevel>();
+  for (const c of components) {
+    const prev = levels.get(c.namespace);
+    if (!prev || LEVELS.indexOf(c.podSecurity) > LEVELS.indexOf(prev)) levels.set(c.namespace, c.podSecurity);
+  }
+  return levels;
+}
+
+/** The manifests a component gets from the shared hardening, by concern. */
+function hardening(model: Model, c: Component, ownsNamespace: boolean): Record<string, KubeObject[]> {
+  const out: Record<string, KubeObject[]> = {};
+  const webPorts = c.web.map((w) => w.podPort);
+  const rules = [...(webPorts.length ? [fromIngressController(model, webPorts)] : []), ...c.network];
+  const policies = [
+    ...(ownsNamespace ? namespaceBaseline(c.namespace, monitoringEnabled(model)) : []),
+    ...(rules.length ? [networkPolicy(`allow-${c.name}`, c.namespace, rules)] : []),
+  ];
+  if (policies.length) out["network-policies"] = policies;
+  const budgets = c.workloads
+    .map((w) => podDisruptionBudget(c.namespace, w))
+    .filter((p): p is KubeObject => p !== undefined);
+  if (budgets.length) out["disruption-budgets"] = budgets;
+  if (c.web.length) out["ingress"] = c.web.map((w) => ingress(model, c.namespace, w));
+  return out;
+}
+
+const byConcern = (manifests: Record<string, KubeObject[]>): [string, KubeObject[]][] =>
+  Object.entries(manifests)
+    .filter(([, objects]) => objects.length > 0)
+    .sort(([a], [b]) => a.localeCompare(b));
+
+/** A bootstrap file holds its namespace (when it owns it), the HelmChart and every manifest of the component. */
+function bootstrapFile(
+  model: Model,
+  c: Component,
+  manifests: Record<string, KubeObject[]>,
+  level: PodSecurityLevel | undefined,
+): GeneratedFile {
+  const namespace = level
+    ? [kubeObject("v1", "Namespace", { name: c.namespace, labels: podSecurityLabels(level) }, {})]
+    : [];
+  const charts = c.charts.map((h) => helmChart(c.name, c.namespace, h));
+  return manifestFile(model, `${BOOTSTRAP_DIR}/${c.name}.yaml`, [
+    ...namespace,
+    ...charts,
+    ...byConcern(manifests).flatMap(([, o]) => o),
+  ]);
+}
+
+export function clusterFiles(model: Model): GeneratedFile[] {
+  const components = platformComponents(model);
+  if (components.length === 0) return [];
+  const levels = namespaceLevels(components);
+  const owners = new Set<string>();
+  const files: GeneratedFile[] = [];
+  for (const c of components) {
+    const owns = !owners.has(c.namespace);
+    owners.add(c.namespace);
+    const manifests = { ...c.manifests, ...hardening(model, c, owns) };
+    // Only the namespace's first component labels it: two Applications must not both manage one Namespace.
+    const level = owns ? (levels.get(c.namespace) ?? c.podSecurity) : undefined;
+    const concerns = byConcern(manifests);
+    if (c.bootstrap) files.push(bootstrapFile(model, c, manifests, level));
+    else
+      for (const [concern, objects] of concerns)
+        files.push(manifestFile(model, `${SERVICES_DIR}/${c.name}/${concern}.yaml`, objects));
+    files.push(
+      manifestFile(model, `${APPS_DIR}/${c.name}.yaml`, [application(model, c, concerns.length > 0, level)]),
+    );
+  }
+  files.push(manifestFile(model, `${BOOTSTRAP_DIR}/root.yaml`, [rootApplication(model)]));
+  files.push(clusterReadme(model, components), ...ciWorkflow(model), ...specCopy(model));
+  return files;
+}
 
 export const clusterGenerator: Generator = {
   name: "cluster",
-  generate: () => [],
+  secrets: platformSecrets,
+  generate: (model) => clusterFiles(model),
 };

@@ -1,0 +1,137 @@
+// `hlab build`: model → secret requests → the encrypted store (created where missing) → every
+// generator → Kubernetes schema validation → the output tree. Everything is computed in memory
+// first; nothing is written while any error stands, and nothing is written at all with --dry-run.
+import { join } from "node:path";
+import { diagnostic, sortDiagnostics, type Diagnostic } from "../diagnostic/diagnostic.js";
+import type { Model } from "../model/model.js";
+import { emitTree, type EmitResult } from "../emit/emit-tree.js";
+import { ensureSecrets, secretFilePath, sopsExtractPath } from "../secrets/store.js";
+import type { GenerateContext, GeneratedFile, SecretInstall, SecretRequest } from "./artifact.js";
+import { validateManifests } from "./cluster/validate-manifests.js";
+import { generateAll, secretRequests } from "./registry.js";
+
+/** Which guests and Proxmox hosts need each installed secret: those whose generated files name its path. */
+export function secretInstalls(
+  requests: readonly SecretRequest[],
+  files: readonly GeneratedFile[],
+): SecretInstall[] {
+  return requests.flatMap((req) => {
+    if (!req.installPath) return [];
+    const targets = new Map<string, SecretInstall["targets"][number]>();
+    for (const f of files) {
+      const m = /^(nodes|proxmox)\/([^/]+)\//.exec(f.path);
+      if (!m || !f.content.includes(req.installPath)) continue;
+      const target = { kind: m[1] === "nodes" ? ("guest" as const) : ("host" as const), name: m[2]! };
+      if (target.name.startsWith("_")) continue; // proxmox/_cluster/ is cluster-wide, not a host
+      targets.set(`${target.kind}:${target.name}`, target);
+    }
+    const sorted = [...targets.values()].sort((a, b) => (a.kind + a.name < b.kind + b.name ? -1 : 1));
+    return [
+      {
+        name: req.name,
+        installPath: req.installPath,
+        file: secretFilePath(req.name),
+        extract: sopsExtractPath(req),
+        targets: sorted,
+      },
+    ];
+  });
+}
+
+/**
+ * Every generated file of the repository except the secret store, for a given context. Pure. Two
+ * passes: the first finds which files reference each secret's install path, so the bootstrap
+ * scripts of the second install each secret exactly where it is used.
+ */
+export function renderRepository(model: Model, ctx: GenerateContext): GeneratedFile[] {
+  const first = generateAll(model, { publicKeys: ctx.publicKeys });
+  return generateAll(model, { ...ctx, secretInstalls: secretInstalls(secretRequests(model), first) });
+}
+
+export interface BuildOptions {
+  outDir: string;
+  /** age recipients for secrets that must be created (resolved by the caller). */
+  recipients: readonly string[];
+  now: Date;
+  dryRun?: boolean;
+}
+
+export interface BuildResult {
+  diagnostics: Diagnostic[];
+  /** Every file of the repository, the secret store included (encrypted). */
+  files: GeneratedFile[];
+  createdSecrets: string[];
+  emit?: EmitResult;
+  written: boolean;
+}
+
+const located = (
+  model: Model,
+  code: string,
+  severity: Diagnostic["severity"],
+  file: string,
+  message: string,
+  hint: string,
+): Diagnostic => ({
+  ...diagnostic(model.source, code, severity, [], message, hint),
+  file,
+  line: 0,
+  column: 0,
+});
+
+export async function build(model: Model, opts: BuildOptions): Promise<BuildResult> {
+  const diagnostics: Diagnostic[] = [];
+  const requests = secretRequests(model);
+  const store = await ensureSecrets(requests, {
+    outDir: opts.outDir,
+    recipients: opts.recipients,
+    now: opts.now,
+  });
+  for (const p of store.problems) {
+    diagnostics.push(
+      located(
+        model,
+        p.severity === "error" ? "HL300" : "HL301",
+        p.severity,
+        join(opts.outDir, p.path),
+        p.message,
+        p.hint,
+      ),
+    );
+  }
+  const generated = renderRepository(model, { publicKeys: store.publicKeys });
+  for (const p of validateManifests(generated)) {
+    diagnostics.push(
+      located(
+        model,
+        "HL304",
+        "error",
+        join(opts.outDir, p.file),
+        `${p.object}: ${p.field ? `${p.field}: ` : ""}${p.message}`,
+        "this is a bug in hlab's generator: please report it with the spec",
+      ),
+    );
+  }
+  const files = [...generated, ...store.files].sort((a, b) =>
+    a.path < b.path ? -1 : a.path > b.path ? 1 : 0,
+  );
+  const clash = files.find((f, i) => i > 0 && files[i - 1]!.path === f.path);
+  if (clash) throw new Error(`the secret store and a generator both wrote ${clash.path}`);
+  const result: BuildResult = { diagnostics, files, createdSecrets: store.created, written: false };
+  if (diagnostics.some((d) => d.severity === "error")) {
+    result.diagnostics = sortDiagnostics(diagnostics);
+    return result;
+  }
+  const emit = await emitTree(opts.outDir, files, {
+    dryRun: opts.dryRun,
+    recipients: requests.length ? opts.recipients : undefined,
+  });
+  for (const issue of emit.issues) {
+    const code =
+      issue.severity === "error" ? (issue.path === ".hlab/manifest.json" ? "HL305" : "HL302") : "HL303";
+    diagnostics.push(
+      located(model, code, issue.severity, join(opts.outDir, issue.path), issue.message, issue.hint),
+    );
+  }
+  return { ...result, diagnostics: sortDiagnostics(diagnostics), emit, written: emit.written };
+}

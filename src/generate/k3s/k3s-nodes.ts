@@ -1,0 +1,74 @@
+// Who the K3s nodes are and how they are installed: shared by the K3s configs, cloud-init (which
+// installs the pinned binary) and the bootstrap scripts (which start the servers in order).
+import type { Guest, Kubernetes, Model } from "../../model/model.js";
+
+export const K3S_CONFIG = "/etc/rancher/k3s/config.yaml";
+/** Installed at deploy time from the encrypted store; never written into a generated file. */
+export const K3S_TOKEN_FILE = "/etc/rancher/k3s/token";
+export const K3S_TOKEN_SECRET = "k3s-token";
+export const K3S_MANIFESTS = "/var/lib/rancher/k3s/server/manifests";
+export const K3S_API_PORT = 6443;
+
+export type K3sRole = "server" | "agent";
+
+export interface K3sNode {
+  guest: Guest;
+  role: K3sRole;
+  /** The one server that starts the embedded etcd cluster (`cluster-init`); the others join it. */
+  initialises: boolean;
+  /** The node's own address on the cluster network. */
+  address: string;
+}
+
+/** The address a guest uses on the cluster's network (else its first one). */
+export function clusterAddress(k8s: Kubernetes, guest: Guest): string {
+  return guest.address[k8s.api.network] ?? Object.values(guest.address)[0] ?? "";
+}
+
+/** The network the node's cluster traffic uses (for interface names). */
+export function clusterNetwork(k8s: Kubernetes, guest: Guest): string {
+  return guest.address[k8s.api.network] !== undefined
+    ? k8s.api.network
+    : (Object.keys(guest.address)[0] ?? k8s.api.network);
+}
+
+/** Servers in spec order (the first one initialises etcd), then agents. */
+export function k3sNodes(model: Model): K3sNode[] {
+  const k8s = model.kubernetes;
+  if (!k8s) return [];
+  const byName = new Map(model.guests.map((g) => [g.name, g]));
+  const pick = (names: string[], role: K3sRole): K3sNode[] =>
+    names.flatMap((name, i) => {
+      const guest = byName.get(name);
+      if (!guest) return [];
+      return [
+        {
+          guest,
+          role,
+          initialises: role === "server" && i === 0 && k8s.datastore === "embedded-etcd",
+          address: clusterAddress(k8s, guest),
+        },
+      ];
+    });
+  return [...pick(k8s.servers, "server"), ...pick(k8s.agents, "agent")];
+}
+
+/** Where every node registers: the API VIP (or the single endpoint when there is none). */
+export const joinUrl = (k8s: Kubernetes): string => `https://${k8s.api.endpoint}:${K3S_API_PORT}`;
+
+/**
+ * The pinned install: the official script with INSTALL_K3S_VERSION, binary and unit only. The
+ * service is enabled later by the bootstrap, once the token file is in place.
+ */
+export function k3sInstallCommand(k8s: Kubernetes, role: K3sRole): string {
+  const env = [
+    `INSTALL_K3S_VERSION='${k8s.version}'`,
+    "INSTALL_K3S_SKIP_ENABLE=true",
+    "INSTALL_K3S_SKIP_START=true",
+    `INSTALL_K3S_EXEC='${role}'`,
+  ];
+  return `curl -sfL https://get.k3s.io | ${env.join(" ")} sh -s -`;
+}
+
+/** The systemd unit the install script creates for each role. */
+export const k3sService = (role: K3sRole): string => (role === "server" ? "k3s" : "k3s-agent");

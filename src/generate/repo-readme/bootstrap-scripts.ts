@@ -1,0 +1,387 @@
+// One shell script per bootstrap phase of seed 004 (1 Proxmox cluster, 2 VMs, 3 K3s HA, 4 MetalLB +
+// Longhorn, 5 Argo CD), so each phase is one command. The scripts hold no secret: they decrypt the
+// store with the operator's own age identity (sops) and pipe values straight into files on the
+// targets. Every step is safe to re-run.
+import type { Guest, Model } from "../../model/model.js";
+import { generatedBy, type GenerateContext, type GeneratedFile, type SecretInstall } from "../artifact.js";
+import { guestSetup, sysctlFile } from "../cloud-init/guest-setup.js";
+import { ARGOCD_NAMESPACE, BOOTSTRAP_DIR } from "../cluster/app-of-apps.js";
+import { clusterLayout } from "../corosync/cluster-layout.js";
+import { BOOTSTRAP_FILE } from "../corosync/paths.js";
+import { kubeVipHoldsApi } from "../kube-vip/kube-vip.js";
+import { k3sInstallCommand, k3sNodes, k3sService, K3S_API_PORT, type K3sNode } from "../k3s/k3s-nodes.js";
+import { TOFU_DIR } from "../opentofu/opentofu.js";
+
+export interface Phase {
+  number: number;
+  title: string;
+  /** The one command, or undefined when the lab has nothing to do in this phase. */
+  command?: string;
+  what: string;
+  script?: GeneratedFile;
+}
+
+/** Components the platform layer bootstraps in phase 4; everything else in its folder waits for phase 5. */
+const PHASE4_COMPONENTS = ["metallb", "longhorn"];
+
+export const kubeconfigPath = (model: Model): string => `\${HLAB_KUBECONFIG:-$HOME/.kube/${model.name}.yaml}`;
+
+const script = (model: Model, n: number, name: string, purpose: string, body: string[]): GeneratedFile => ({
+  path: `bootstrap/${n}-${name}.sh`,
+  mode: 0o755,
+  content: [
+    "#!/bin/sh",
+    `# ${generatedBy(model)}`,
+    `# Phase ${n}: ${purpose}`,
+    "set -eu",
+    'cd "$(dirname "$0")/.."',
+    "",
+    ...body,
+    "",
+  ].join("\n"),
+});
+
+const SSH_VAR = 'SSH="${HLAB_SSH:-ssh -o StrictHostKeyChecking=accept-new -o ConnectTimeout=10}"';
+
+/** Shell helpers shared by the scripts that reach guests. */
+const HELPERS = [
+  SSH_VAR,
+  "# wait_ssh TARGET: until the machine answers on SSH (10 minutes at most).",
+  "wait_ssh() {",
+  "  n=0",
+  '  until $SSH "$1" true 2>/dev/null; do',
+  '    n=$((n + 1)); [ "$n" -lt 120 ] || { echo "$1 does not answer on SSH" >&2; exit 1; }; sleep 5',
+  "  done",
+  "}",
+  "# push DIR TARGET SUDO: copy a generated tree onto / (existing folders keep their owners and modes).",
+  "push() {",
+  '  tar -C "$1" -cf - . | $SSH "$2" "${3}tar -C / -xpf - --no-overwrite-dir --no-same-owner"',
+  "}",
+  "# secret FILE EXTRACT TARGET SUDO PATH: decrypt one value with your age identity into a root-only file.",
+  "secret() {",
+  '  sops -d --extract "$2" "$1" | $SSH "$3" "${4}install -D -m 0600 /dev/stdin $5"',
+  "}",
+  "# activate DIR TARGET SUDO: load what was pushed (sysctls, firewall, load balancer, VPN).",
+  "activate() {",
+  '  $SSH "$2" "${3}sysctl --system >/dev/null"',
+  '  if [ -f "$1/etc/nftables.conf" ]; then $SSH "$2" "${3}systemctl enable nftables && ${3}systemctl restart nftables"; fi',
+  '  if [ -f "$1/etc/haproxy/haproxy.cfg" ]; then $SSH "$2" "${3}systemctl enable haproxy && ${3}systemctl reload-or-restart haproxy"; fi',
+  '  if [ -f "$1/etc/keepalived/keepalived.conf" ]; then $SSH "$2" "${3}systemctl enable keepalived && ${3}systemctl restart keepalived"; fi',
+  '  for conf in "$1"/etc/wireguard/*.conf; do',
+  '    [ -f "$conf" ] || continue',
+  '    wg_if=$(basename "$conf" .conf)',
+  '    $SSH "$2" "${3}systemctl enable wg-quick@$wg_if && ${3}systemctl restart wg-quick@$wg_if"',
+  "  done",
+  "}",
+];
+
+interface Login {
+  target: string;
+  sudo: string;
+}
+
+/** VMs log in as the cloud-init admin user, containers as root (their only account), metal as the admin. */
+function login(model: Model, guest: Guest, address: string): Login {
+  if (guest.kind === "lxc") return { target: `root@${address}`, sudo: "" };
+  return { target: `${model.access.user}@${address}`, sudo: "sudo " };
+}
+
+const guestAddress = (model: Model, guest: Guest): string =>
+  (model.kubernetes && guest.address[model.kubernetes.api.network]) ??
+  Object.values(guest.address)[0] ??
+  guest.name;
+
+const hostAddress = (model: Model, host: string): string => {
+  const h = model.hosts.find((x) => x.name === host);
+  const link = model.proxmox?.links[0];
+  return (link && h?.address[link]) ?? Object.values(h?.address ?? {})[0] ?? host;
+};
+
+function phase1(model: Model): Phase {
+  const px = model.proxmox;
+  const title = "Proxmox VE cluster";
+  if (!px || !px.nodes.length)
+    return { number: 1, title, what: "No Proxmox VE host in the spec: nothing to do." };
+  const body: string[] = [
+    ...HELPERS,
+    "",
+    "# The hosts' own files (network, firewall), loaded; then the bridges are reloaded.",
+  ];
+  for (const n of px.nodes) {
+    const target = `root@${hostAddress(model, n)}`;
+    body.push(
+      `if [ -d proxmox/${n} ]; then`,
+      `  push proxmox/${n} ${target} ""`,
+      `  activate proxmox/${n} ${target} ""`,
+      `  $SSH ${target} "ifreload -a"`,
+      "fi",
+    );
+  }
+  const layout = clusterLayout(model);
+  if (layout) {
+    const [first, ...rest] = layout.nodes;
+    const links = (rings: (string | undefined)[]): string =>
+      rings.flatMap((a, i) => (a ? [`--link${i} ${a}`] : [])).join(" ");
+    const firstAddr = first!.rings.find((a) => a) ?? hostAddress(model, first!.name);
+    body.push(
+      "",
+      `# The cluster: created on ${first!.name}, joined by the others one at a time (pvecm asks for ${first!.name}'s root password).`,
+      `$SSH root@${firstAddr} "pvecm status >/dev/null 2>&1 || pvecm create ${layout.name} ${links(first!.rings)}"`,
+      ...rest.map(
+        (nd) =>
+          `$SSH -t root@${hostAddress(model, nd.name)} "pvecm status >/dev/null 2>&1 || pvecm add ${firstAddr} ${links(nd.rings)} --nodeid ${nd.nodeid}"`,
+      ),
+    );
+    if (layout.quorum.kind === "qdevice") {
+      body.push(
+        `$SSH -t root@${firstAddr} "pvecm status | grep -q Qdevice || pvecm qdevice setup ${layout.quorum.host}"`,
+      );
+    }
+  }
+  const snippets = px.storage.find((s) => s.content.includes("snippets"));
+  const content = snippets ? snippets.content : ["iso", "vztmpl", "backup", "snippets"];
+  body.push(
+    "",
+    "# OpenTofu uploads cloud-init files as snippets, which a fresh Proxmox VE does not allow.",
+    `$SSH root@${hostAddress(model, px.nodes[0]!)} "pvesm set ${snippets?.name ?? "local"} --content ${content.join(",")}"`,
+  );
+  if (layout)
+    body.push(
+      `echo "Cluster formed. Last step: install the generated corosync.conf as ${BOOTSTRAP_FILE} explains."`,
+    );
+  const s = script(model, 1, "proxmox", "install the Proxmox hosts' files and form the cluster.", body);
+  return {
+    number: 1,
+    title,
+    command: `./${s.path}`,
+    what: layout
+      ? `Installs each host's network files, forms the ${layout.nodes.length}-node cluster \`${layout.name}\` with pvecm (details and quorum: \`${BOOTSTRAP_FILE}\`), and allows snippets on the storage OpenTofu uploads cloud-init files to.`
+      : "Installs the host's network files and allows snippets on the storage OpenTofu uploads cloud-init files to.",
+    script: s,
+  };
+}
+
+function phase2(model: Model): Phase {
+  const title = "VMs and containers with OpenTofu";
+  const guests = model.guests.filter((g) => g.kind !== "metal");
+  if (!model.proxmox || !guests.length)
+    return { number: 2, title, what: "No VM or container in the spec: nothing to do." };
+  const s = script(model, 2, "vms", "create the VMs and containers on Proxmox VE with OpenTofu.", [
+    `: "\${TF_VAR_proxmox_api_token:?export TF_VAR_proxmox_api_token='user@pam!token-id=secret' (an API token), then run again}"`,
+    `tofu -chdir=${TOFU_DIR} init -input=false`,
+    `tofu -chdir=${TOFU_DIR} apply`,
+  ]);
+  return {
+    number: 2,
+    title,
+    command: `TF_VAR_proxmox_api_token='user@pam!token-id=secret' ./${s.path}`,
+    what: `Creates ${guests.length} guest${guests.length === 1 ? "" : "s"} (${guests.map((g) => g.name).join(", ")}) from \`${TOFU_DIR}/\`. Snippets go over SSH: load your key into ssh-agent first.`,
+    script: s,
+  };
+}
+
+const installsFor = (
+  installs: readonly SecretInstall[],
+  kind: "guest" | "host",
+  name: string,
+): SecretInstall[] => installs.filter((i) => i.targets.some((t) => t.kind === kind && t.name === name));
+
+/** What cloud-init does for a VM, done over SSH for a container or a bare-metal guest. */
+function osSetup(model: Model, guest: Guest, target: string, sudo: string): string[] {
+  const setup = guestSetup(model, guest);
+  // A container cannot load kernel modules: its host does.
+  const modules = guest.kind === "lxc" ? [] : setup.modules;
+  return [
+    `$SSH ${target} '${sudo}sh -s' <<'REMOTE'`,
+    "set -eu",
+    "apt-get update -qq",
+    `DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ${setup.packages.join(" ")}`,
+    ...(setup.sysctls.length
+      ? ["cat > /etc/sysctl.d/90-hlab.conf <<'EOF'", ...sysctlFile(setup).trimEnd().split("\n"), "EOF"]
+      : []),
+    ...(modules.length
+      ? [
+          "cat > /etc/modules-load.d/hlab.conf <<'EOF'",
+          ...modules,
+          "EOF",
+          ...modules.map((m) => `modprobe ${m}`),
+        ]
+      : []),
+    ...setup.services.map((svc) => `systemctl enable --now ${svc}`),
+    "REMOTE",
+  ];
+}
+
+function prepareGuest(model: Model, guest: Guest, installs: readonly SecretInstall[]): string[] {
+  const { target, sudo } = login(model, guest, guestAddress(model, guest));
+  const lines = [`# ${guest.name} (${guest.kind} on ${guest.host}, ${guest.role})`, `wait_ssh ${target}`];
+  if (guest.kind === "vm") lines.push(`$SSH ${target} "cloud-init status --wait >/dev/null || true"`);
+  else lines.push(...osSetup(model, guest, target, sudo));
+  lines.push(`if [ -d nodes/${guest.name} ]; then push nodes/${guest.name} ${target} "${sudo}"; fi`);
+  for (const i of installsFor(installs, "guest", guest.name))
+    lines.push(`secret ${i.file} '${i.extract}' ${target} "${sudo}" ${i.installPath}`);
+  lines.push(`if [ -d nodes/${guest.name} ]; then activate nodes/${guest.name} ${target} "${sudo}"; fi`, "");
+  return lines;
+}
+
+function startK3s(model: Model, node: K3sNode): string[] {
+  const { target, sudo } = login(model, node.guest, node.address);
+  const k8s = model.kubernetes!;
+  return [
+    `$SSH ${target} '${sudo}sh -s' <<'REMOTE'`,
+    "set -eu",
+    `[ -x /usr/local/bin/k3s ] || ${k3sInstallCommand(k8s, node.role)}`,
+    `systemctl enable --now ${k3sService(node.role)}`,
+    "REMOTE",
+  ];
+}
+
+function phase3(model: Model, ctx: GenerateContext): Phase {
+  const title = "K3s HA";
+  const k8s = model.kubernetes;
+  const nodes = k3sNodes(model);
+  if (!k8s || !nodes.length) return { number: 3, title, what: "No Kubernetes in the spec: nothing to do." };
+  const installs = ctx.secretInstalls ?? [];
+  const k3sNames = new Set(nodes.map((n) => n.guest.name));
+  // Load balancers and the VPN first: servers may join through the load balancers' VIP.
+  const ordered = [...model.guests.filter((g) => !k3sNames.has(g.name)), ...nodes.map((n) => n.guest)];
+  const body = [...HELPERS, "", "# 1. Every guest: its packages, its generated files, its secrets."];
+  for (const g of ordered) body.push(...prepareGuest(model, g, installs));
+  for (const host of model.proxmox?.nodes ?? []) {
+    for (const i of installsFor(installs, "host", host))
+      body.push(`secret ${i.file} '${i.extract}' root@${hostAddress(model, host)} "" ${i.installPath}`);
+  }
+  const [first, ...others] = nodes.filter((n) => n.role === "server");
+  const agents = nodes.filter((n) => n.role === "agent");
+  const firstLogin = login(model, first!.guest, first!.address);
+  const kubectl = `${firstLogin.sudo}k3s kubectl`;
+  body.push(
+    "# wait_node NAME: until the node has registered and is Ready.",
+    "wait_node() {",
+    `  until $SSH ${firstLogin.target} "${kubectl} get node $1" >/dev/null 2>&1; do sleep 5; done`,
+    `  $SSH ${firstLogin.target} "${kubectl} wait --for=condition=Ready node/$1 --timeout=600s"`,
+    "}",
+    "",
+    `# 2. ${first!.guest.name} first${first!.initialises ? ": it initialises embedded etcd" : ""}.`,
+    ...startK3s(model, first!),
+    `wait_node ${first!.guest.name}`,
+  );
+  if (kubeVipHoldsApi(k8s)) {
+    body.push(
+      `# kube-vip (deployed from the server's manifests) must hold the VIP before anyone joins through it.`,
+      `until $SSH ${firstLogin.target} "ip -o -4 addr show | grep -qw ${k8s.api.vip}"; do sleep 5; done`,
+    );
+  }
+  if (others.length)
+    body.push(
+      "",
+      `# 3. The other servers, one at a time: each joins through ${k8s.api.endpoint}:${K3S_API_PORT}.`,
+    );
+  for (const n of others) body.push(...startK3s(model, n), `wait_node ${n.guest.name}`);
+  if (agents.length) body.push("", "# 4. Agents.");
+  for (const n of agents) body.push(...startK3s(model, n), `wait_node ${n.guest.name}`);
+  body.push(
+    "",
+    "# Your kubeconfig, pointing at the API endpoint rather than at one server.",
+    `kubeconfig="${kubeconfigPath(model)}"`,
+    'mkdir -p "$(dirname "$kubeconfig")"',
+    `( umask 077; $SSH ${firstLogin.target} "${firstLogin.sudo}cat /etc/rancher/k3s/k3s.yaml" | sed "s/127.0.0.1/${k8s.api.endpoint}/" > "$kubeconfig" )`,
+    'echo "K3s is up. export KUBECONFIG=$kubeconfig"',
+  );
+  const s = script(
+    model,
+    3,
+    "k3s",
+    "install every guest's files and secrets, then start K3s in order.",
+    body,
+  );
+  const servers = nodes.filter((n) => n.role === "server").length;
+  return {
+    number: 3,
+    title,
+    command: `./${s.path}`,
+    what:
+      `Installs \`nodes/<guest>/\` on every guest and the secrets they use (decrypted with your age identity by sops), ` +
+      `then starts ${servers === 1 ? "the K3s server" : `the ${servers} K3s servers one by one`}` +
+      `${agents.length ? `, then ${agents.length === 1 ? "the agent" : `${agents.length} agents`}` : ""}, and writes your kubeconfig.`,
+    script: s,
+  };
+}
+
+/** Applies the platform's bootstrap files: the listed components (phase 4) or all the others (phase 5). */
+function applyBootstrap(
+  model: Model,
+  n: 4 | 5,
+  name: string,
+  purpose: string,
+  only: boolean,
+  after: string[],
+): GeneratedFile {
+  const list = PHASE4_COMPONENTS.join("|");
+  return script(model, n, name, purpose, [
+    `export KUBECONFIG="${kubeconfigPath(model)}"`,
+    `for f in ${BOOTSTRAP_DIR}/*.yaml; do`,
+    '  [ -f "$f" ] || continue',
+    only
+      ? `  case "$(basename "$f" .yaml)" in ${list}) ;; *) continue ;; esac`
+      : `  case "$(basename "$f" .yaml)" in ${list}) continue ;; esac`,
+    '  kubectl apply -f "$f"',
+    "done",
+    ...after,
+  ]);
+}
+
+function phase4(model: Model): Phase {
+  const title = "Longhorn and MetalLB";
+  if (!model.kubernetes) return { number: 4, title, what: "No Kubernetes in the spec: nothing to do." };
+  const s = applyBootstrap(
+    model,
+    4,
+    "storage-network",
+    "MetalLB and Longhorn, before GitOps takes over.",
+    true,
+    ['echo "K3s\' Helm controller installs the charts; watch with: kubectl get helmcharts -A"'],
+  );
+  const parts = [
+    model.metallbPools.length
+      ? `MetalLB with the pool${model.metallbPools.length === 1 ? "" : "s"} ${model.metallbPools.map((p) => p.name).join(", ")}`
+      : undefined,
+    model.storage.class === "longhorn"
+      ? `Longhorn (${model.storage.longhorn?.replicas ?? 3} replicas)`
+      : undefined,
+  ].filter(Boolean);
+  return {
+    number: 4,
+    title,
+    command: `./${s.path}`,
+    what: `Applies the bootstrap charts of \`${BOOTSTRAP_DIR}/\` for ${parts.length ? parts.join(" and ") : "MetalLB and Longhorn, when the spec has them"}; what is not bootstrapped here, Argo CD installs in phase 5.`,
+    script: s,
+  };
+}
+
+function phase5(model: Model): Phase {
+  const title = "Argo CD GitOps";
+  if (!model.kubernetes) return { number: 5, title, what: "No Kubernetes in the spec: nothing to do." };
+  const s = applyBootstrap(
+    model,
+    5,
+    "gitops",
+    "Argo CD and the root application; from here on, Git drives the cluster.",
+    false,
+    [
+      `kubectl -n ${ARGOCD_NAMESPACE} rollout status deployment/argocd-server --timeout=15m`,
+      `echo "Argo CD is up. Push this repository where cluster/README.md says; Argo CD syncs from there."`,
+    ],
+  );
+  return {
+    number: 5,
+    title,
+    command: `./${s.path}`,
+    what: "Applies the rest of the bootstrap folder (Argo CD and the root app-of-apps); Argo CD then syncs every service from this repository once it is pushed (see `cluster/README.md`).",
+    script: s,
+  };
+}
+
+export function bootstrapPhases(model: Model, ctx: GenerateContext): Phase[] {
+  return [phase1(model), phase2(model), phase3(model, ctx), phase4(model), phase5(model)];
+}

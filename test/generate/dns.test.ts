@@ -1,0 +1,40 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { renderRepository } from "../../src/generate/build.js";
+import { dnsRecords } from "../../src/generate/dns/dns.js";
+import { EXAMPLES, exampleModel, exampleName, fixedContext } from "./fixtures.js";
+
+for (const file of EXAMPLES) {
+  test(`${exampleName(file)}: every service name points at the ingress address, in both files`, async () => {
+    const model = await exampleModel(file);
+    const files = renderRepository(model, fixedContext(model));
+    const hosts = files.find((f) => f.path === "dns/hosts")!.content;
+    const zone = files.find((f) => f.path === `dns/${model.dns.domain}.zone`)!.content;
+    assert.match(zone, new RegExp(`^\\$ORIGIN ${model.dns.domain.replaceAll(".", "\\.")}\\.$`, "m"));
+    const records = dnsRecords(model);
+    for (const s of model.services.filter((x) => x.hostname && !x.on.length)) {
+      const r = records.find((x) => x.name === s.hostname)!;
+      assert.equal(r.address, model.kubernetes!.ingress.address, `${s.hostname} → ingress`);
+      const line = hosts.split("\n").find((l) => l.split(/\s+/).includes(s.hostname!));
+      assert.ok(line?.startsWith(`${r.address}\t`), `hosts: ${s.hostname}`);
+      const label = s.hostname!.slice(0, -(model.dns.domain.length + 1));
+      assert.match(
+        zone,
+        new RegExp(`^${label.replaceAll(".", "\\.")}\\s+IN A ${r.address.replaceAll(".", "\\.")}\\s`, "m"),
+        `zone: ${label}`,
+      );
+    }
+    const api = records.find((x) => x.name === model.kubernetes?.api.hostname);
+    if (model.kubernetes) assert.equal(api?.address, model.kubernetes.api.endpoint);
+  });
+}
+
+test("seed 003 after the fix: service names follow the load balancers' VIP, not a node", async () => {
+  const model = await exampleModel("examples/seed003-lb-pair.yaml");
+  const vip = model.loadBalancers[0]!.vip;
+  const nodes = new Set(model.guests.flatMap((g) => Object.values(g.address)));
+  for (const r of dnsRecords(model).filter((x) => x.why.startsWith("service"))) {
+    assert.equal(r.address, vip);
+    assert.ok(!nodes.has(r.address));
+  }
+});

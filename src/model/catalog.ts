@@ -1,5 +1,5 @@
 // What hlab knows about each catalogue service: the facts the model and the plan need. Chart
-// repositories and versions live in src/generate/versions.ts (one table for every pinned version).
+// repositories and versions live in src/generate/cluster/versions.ts (one table for every pinned version).
 import type { CatalogName } from "./model.js";
 
 export interface CatalogEntry {

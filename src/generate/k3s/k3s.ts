@@ -22,6 +22,8 @@ function disabled(model: Model, k8s: Kubernetes): string[] {
   if (model.metallbPools.length) set.add("servicelb");
   // The platform layer installs its own pinned Traefik chart.
   if (model.services.some((s) => s.catalog === "traefik")) set.add("traefik");
+  // Longhorn becomes the default StorageClass; K3s's local-path would be a second default.
+  if (model.storage.class === "longhorn") set.add("local-storage");
   return [...set].sort();
 }
 

@@ -22,7 +22,8 @@ export interface Phase {
 }
 
 /** Components the platform layer bootstraps in phase 4; everything else in its folder waits for phase 5. */
-const PHASE4_COMPONENTS = ["metallb", "longhorn"];
+// Longhorn's chart ships a ServiceMonitor, so the Prometheus CRDs must exist before it.
+const PHASE4_COMPONENTS = ["metallb", "prometheus-operator-crds", "longhorn"];
 
 export const kubeconfigPath = (model: Model): string => `\${HLAB_KUBECONFIG:-$HOME/.kube/${model.name}.yaml}`;
 
@@ -64,7 +65,9 @@ const HELPERS = [
   "# activate DIR TARGET SUDO: load what was pushed (sysctls, firewall, load balancer, VPN).",
   "activate() {",
   '  $SSH "$2" "${3}sysctl --system >/dev/null"',
-  '  if [ -f "$1/etc/nftables.conf" ]; then $SSH "$2" "${3}systemctl enable nftables && ${3}systemctl restart nftables"; fi',
+  // Not `systemctl restart nftables`: its stop step flushes the whole ruleset, including the tables
+  // kube-proxy, flannel and the Proxmox firewall keep. The file replaces only hlab's own table.
+  '  if [ -f "$1/etc/nftables.conf" ]; then $SSH "$2" "${3}systemctl enable nftables && ${3}nft -f /etc/nftables.conf"; fi',
   '  if [ -f "$1/etc/haproxy/haproxy.cfg" ]; then $SSH "$2" "${3}systemctl enable haproxy && ${3}systemctl reload-or-restart haproxy"; fi',
   '  if [ -f "$1/etc/keepalived/keepalived.conf" ]; then $SSH "$2" "${3}systemctl enable keepalived && ${3}systemctl restart keepalived"; fi',
   '  for conf in "$1"/etc/wireguard/*.conf; do',
@@ -316,10 +319,12 @@ function applyBootstrap(
   purpose: string,
   only: boolean,
   after: string[],
+  before: string[] = [],
 ): GeneratedFile {
   const list = PHASE4_COMPONENTS.join("|");
   return script(model, n, name, purpose, [
     `export KUBECONFIG="${kubeconfigPath(model)}"`,
+    ...before,
     `for f in ${BOOTSTRAP_DIR}/*.yaml; do`,
     '  [ -f "$f" ] || continue',
     only
@@ -371,6 +376,15 @@ function phase5(model: Model): Phase {
     [
       `kubectl -n ${ARGOCD_NAMESPACE} rollout status deployment/argocd-server --timeout=15m`,
       `echo "Argo CD is up. Push this repository where cluster/README.md says; Argo CD syncs from there."`,
+    ],
+    [
+      "# The services' Secrets first, decrypted with your age identity, so charts find them when they start.",
+      "find secrets -name '*.sops.yaml' | sort | while read -r f; do",
+      "  grep -q '^kind: Secret' \"$f\" || continue",
+      "  ns=$(sops -d --extract '[\"metadata\"][\"namespace\"]' \"$f\")",
+      '  kubectl create namespace "$ns" --dry-run=client -o yaml | kubectl apply -f -',
+      '  sops -d "$f" | kubectl apply -f -',
+      "done",
     ],
   );
   return {

@@ -115,7 +115,7 @@ function readme(model: Model, ctx: GenerateContext, phases: Phase[]): string {
     ...phases.flatMap(phaseSection),
     "## Secrets",
     "",
-    "Each generated secret (the K3s token, VRRP passwords, WireGuard keys, admin passwords) is in",
+    "Each generated secret (the K3s token, WireGuard keys, admin passwords) is in",
     "`secrets/` as its own SOPS file encrypted with age; nothing else in this repository holds a value.",
     "Files refer to secrets by path (for example K3s's `token-file`), and the bootstrap installs each",
     "value on the machines that use it.",

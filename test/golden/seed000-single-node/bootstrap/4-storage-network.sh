@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 export KUBECONFIG="${HLAB_KUBECONFIG:-$HOME/.kube/homelab-single.yaml}"
 for f in cluster/bootstrap/*.yaml; do
   [ -f "$f" ] || continue
-  case "$(basename "$f" .yaml)" in metallb|longhorn) ;; *) continue ;; esac
+  case "$(basename "$f" .yaml)" in metallb|prometheus-operator-crds|longhorn) ;; *) continue ;; esac
   kubectl apply -f "$f"
 done
 echo "K3s' Helm controller installs the charts; watch with: kubectl get helmcharts -A"

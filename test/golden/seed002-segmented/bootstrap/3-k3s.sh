@@ -23,7 +23,7 @@ secret() {
 # activate DIR TARGET SUDO: load what was pushed (sysctls, firewall, load balancer, VPN).
 activate() {
   $SSH "$2" "${3}sysctl --system >/dev/null"
-  if [ -f "$1/etc/nftables.conf" ]; then $SSH "$2" "${3}systemctl enable nftables && ${3}systemctl restart nftables"; fi
+  if [ -f "$1/etc/nftables.conf" ]; then $SSH "$2" "${3}systemctl enable nftables && ${3}nft -f /etc/nftables.conf"; fi
   if [ -f "$1/etc/haproxy/haproxy.cfg" ]; then $SSH "$2" "${3}systemctl enable haproxy && ${3}systemctl reload-or-restart haproxy"; fi
   if [ -f "$1/etc/keepalived/keepalived.conf" ]; then $SSH "$2" "${3}systemctl enable keepalived && ${3}systemctl restart keepalived"; fi
   for conf in "$1"/etc/wireguard/*.conf; do

@@ -5,9 +5,16 @@ set -eu
 cd "$(dirname "$0")/.."
 
 export KUBECONFIG="${HLAB_KUBECONFIG:-$HOME/.kube/homelab.yaml}"
+# The services' Secrets first, decrypted with your age identity, so charts find them when they start.
+find secrets -name '*.sops.yaml' | sort | while read -r f; do
+  grep -q '^kind: Secret' "$f" || continue
+  ns=$(sops -d --extract '["metadata"]["namespace"]' "$f")
+  kubectl create namespace "$ns" --dry-run=client -o yaml | kubectl apply -f -
+  sops -d "$f" | kubectl apply -f -
+done
 for f in cluster/bootstrap/*.yaml; do
   [ -f "$f" ] || continue
-  case "$(basename "$f" .yaml)" in metallb|longhorn) continue ;; esac
+  case "$(basename "$f" .yaml)" in metallb|prometheus-operator-crds|longhorn) continue ;; esac
   kubectl apply -f "$f"
 done
 kubectl -n argocd rollout status deployment/argocd-server --timeout=15m

@@ -1,4 +1,185 @@
+// `hlab plan SPEC`: is the design really highly available? Prints the plan report (terminal, --json
+// or --markdown); --fail explores a failure, --compare puts two designs side by side, --measured
+// replaces default failover timings by what `hlab lab` measured.
+import { readFile } from "node:fs/promises";
 import type { Command } from "commander";
-import type { Io } from "./output.js";
+import { hasErrors } from "../diagnostic/diagnostic.js";
+import { compare } from "../analyze/compare.js";
+import { buildDependencyGraph } from "../analyze/dependency-graph.js";
+import {
+  FailoverCosts,
+  parseMeasured,
+  parseTimingOption,
+  type TimingOverrides,
+} from "../analyze/failover-costs.js";
+import type { SimulationOptions } from "../analyze/monte-carlo.js";
+import { planModel, type PlanOptions } from "../analyze/plan.js";
+import type { ComponentId, PlanReport } from "../analyze/plan-report.js";
+import {
+  renderCompareMarkdown,
+  renderPlanMarkdown,
+  renderWhatIfMarkdown,
+} from "../analyze/report-markdown.js";
+import { renderCompareText, renderPlanText, renderWhatIfText } from "../analyze/report-text.js";
+import { resolveFailures, whatIfGraph } from "../analyze/what-if.js";
+import type { Model } from "../model/model.js";
+import { loadSpecFile, type LoadResult } from "../spec/load.js";
+import { diagnosticsJson, EXIT_FINDINGS, EXIT_OK, printDiagnostics, UsageError, type Io } from "./output.js";
 
-export function registerPlan(_program: Command, _io: Io, _setExit: (code: number) => void): void {}
+interface PlanFlags {
+  json?: boolean;
+  markdown?: boolean;
+  fail: string[];
+  compare?: string;
+  measured?: string;
+  timings: string[];
+  simulate?: boolean | string;
+  seed?: string;
+}
+
+const collect = (value: string, previous: string[]): string[] => [
+  ...previous,
+  ...value.split(",").filter(Boolean),
+];
+
+async function readMeasured(file: string): Promise<TimingOverrides["measured"]> {
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (err) {
+    throw new UsageError(
+      `cannot read ${file}: ${(err as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (err as Error).message}`,
+      "give the JSON file `hlab lab` wrote",
+    );
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    throw new UsageError(`${file} is not JSON: ${(err as Error).message}`);
+  }
+  const m = parseMeasured(value);
+  if (typeof m === "string")
+    throw new UsageError(`${file}: ${m}`, 'expected {"timings": {"<name>": milliseconds}, "source": "..."}');
+  return m;
+}
+
+function simulationOptions(flags: PlanFlags): SimulationOptions | boolean | undefined {
+  if (flags.simulate === undefined) return undefined;
+  const seed = flags.seed !== undefined ? Number(flags.seed) : undefined;
+  if (seed !== undefined && !Number.isInteger(seed))
+    throw new UsageError(`--seed wants an integer, not \`${flags.seed}\``);
+  const years = typeof flags.simulate === "string" ? Number(flags.simulate) : undefined;
+  if (years !== undefined && !(years > 0))
+    throw new UsageError(`--simulate wants a number of years, not \`${flags.simulate}\``);
+  return { ...(seed !== undefined ? { seed } : {}), ...(years !== undefined ? { years } : {}) };
+}
+
+export function registerPlan(program: Command, io: Io, setExit: (code: number) => void): void {
+  program
+    .command("plan")
+    .description(
+      "analyse a design: IP plan, capacity and N+1, quorum and failure domains, availability per service\n" +
+        "exit 0: sound; 1: an error finding (with --fail: a service goes down); 2: usage",
+    )
+    .argument("<spec>", "homelab.yaml (or homelab.config.ts)")
+    .option("--json", "print the report as JSON")
+    .option("--markdown", "print the report as Markdown, for your docs")
+    .option(
+      "--fail <target>",
+      "what if host:NAME, nic:NAME, gear:NAME or guest:NAME fails (repeatable)",
+      collect,
+      [],
+    )
+    .option("--compare <spec>", "put a second design side by side (A = <spec>, B = this one)")
+    .option("--measured <file>", "failover timings measured by `hlab lab` (JSON) instead of the defaults")
+    .option(
+      "--timings <name=ms>",
+      "override a failover timing, e.g. k8s.podEviction=60000 (repeatable)",
+      collect,
+      [],
+    )
+    .option("--simulate [years]", "cross-check every figure with the Monte Carlo simulator")
+    .option("--seed <n>", "seed of the simulator (default fixed, so runs repeat)")
+    .action(async (file: string, flags: PlanFlags) => {
+      if (flags.json && flags.markdown) throw new UsageError("--json and --markdown are exclusive");
+      const option = parseTimingOption(flags.timings);
+      if (typeof option === "string") throw new UsageError(option, "e.g. --timings k8s.podEviction=60000");
+      const timings: TimingOverrides = {
+        option,
+        ...(flags.measured ? { measured: await readMeasured(flags.measured) } : {}),
+      };
+      const simulate = simulationOptions(flags);
+
+      const loaded = await load(io, file, flags);
+      if (!loaded) {
+        setExit(EXIT_FINDINGS);
+        return;
+      }
+      const options: PlanOptions = {
+        timings,
+        findings: loaded.diagnostics,
+        ...(simulate !== undefined ? { simulate } : {}),
+      };
+
+      if (flags.fail.length) {
+        if (flags.compare) throw new UsageError("--fail and --compare are exclusive");
+        const failed = failures(loaded.model!, flags.fail);
+        const graph = buildDependencyGraph(loaded.model!, new FailoverCosts(loaded.model!, timings));
+        const result = whatIfGraph(loaded.model!, graph, failed);
+        if (flags.json) io.out(JSON.stringify(result, null, 2));
+        else if (flags.markdown) io.out(renderWhatIfMarkdown(result));
+        else io.out(renderWhatIfText(result, { color: io.color }));
+        setExit(result.services.some((s) => s.status === "down") ? EXIT_FINDINGS : EXIT_OK);
+        return;
+      }
+
+      const report = planModel(loaded.model!, options);
+      if (flags.compare) {
+        const other = await load(io, flags.compare, flags);
+        if (!other) {
+          setExit(EXIT_FINDINGS);
+          return;
+        }
+        const reportB = planModel(other.model!, { ...options, findings: other.diagnostics });
+        const result = compare(report, reportB);
+        if (flags.json) io.out(JSON.stringify(result, null, 2));
+        else if (flags.markdown) io.out(renderCompareMarkdown(result));
+        else io.out(renderCompareText(result, { color: io.color }));
+        setExit(report.summary.errors || reportB.summary.errors ? EXIT_FINDINGS : EXIT_OK);
+        return;
+      }
+      output(io, report, loaded, flags);
+      setExit(report.summary.sound ? EXIT_OK : EXIT_FINDINGS);
+    });
+}
+
+/** Loads a spec; on errors prints them the way `hlab check` does and returns undefined. */
+async function load(io: Io, file: string, flags: PlanFlags): Promise<LoadResult | undefined> {
+  const r = await loadSpecFile(file);
+  if (r.model && !hasErrors(r.diagnostics)) return r;
+  if (flags.json) io.out(diagnosticsJson(r.diagnostics));
+  else printDiagnostics(io, r.diagnostics, [r.source]);
+  io.err(`hlab plan: ${file} has errors; fix them first (\`hlab check ${file}\`)`);
+  return undefined;
+}
+
+function failures(model: Model, texts: readonly string[]): ComponentId[] {
+  try {
+    return resolveFailures(model, texts);
+  } catch (err) {
+    throw new UsageError(
+      (err as Error).message,
+      "e.g. --fail host:pve-01, --fail nic:p1/eth0, --fail gear:isp-box, --fail guest:k3s-1",
+    );
+  }
+}
+
+function output(io: Io, report: PlanReport, loaded: LoadResult, flags: PlanFlags): void {
+  if (flags.json) io.out(JSON.stringify(report, null, 2));
+  else if (flags.markdown) io.out(renderPlanMarkdown(report));
+  else
+    io.out(
+      renderPlanText(report, { color: io.color, sources: new Map([[loaded.source.file, loaded.source]]) }),
+    );
+}

@@ -1,0 +1,76 @@
+// `hlab plan --fail host:NAME`: the lab with some parts broken at once. Says which guests go down,
+// which HA guests restart where, and for each service whether it stays up, fails over (how long,
+// through which steps) or is down until the repair.
+import type { Model } from "../model/model.js";
+import { resolveFailure } from "./components.js";
+import { buildDependencyGraph, type DependencyGraph } from "./dependency-graph.js";
+import { FailoverCosts, type TimingOverrides } from "./failover-costs.js";
+import { failureOutcome } from "./failure-outcome.js";
+import { displayName, msText } from "./format.js";
+import type { ComponentId, WhatIfResult, WhatIfService } from "./plan-report.js";
+
+/** Resolves failure texts (host:NAME, nic:NAME, gear:NAME, guest:NAME); throws on an unknown one. */
+export function resolveFailures(model: Model, texts: readonly string[]): ComponentId[] {
+  const out = new Set<ComponentId>();
+  for (const t of texts) {
+    const r = resolveFailure(model, t);
+    if (typeof r === "string") throw new Error(r);
+    for (const id of r) out.add(id);
+  }
+  return [...out].sort();
+}
+
+export function whatIfGraph(
+  model: Model,
+  graph: DependencyGraph,
+  failed: readonly ComponentId[],
+): WhatIfResult {
+  const guestsDown: string[] = [];
+  const restarted: { guest: string; to: string }[] = [];
+  const failedSet = new Set(failed);
+  const hostBroken = (host: string): boolean => {
+    const h = model.hosts.find((x) => x.name === host);
+    if (!h) return true;
+    return (
+      failedSet.has(`host:${host}`) ||
+      h.dependsOn.some((g) => failedSet.has(`gear:${g}`)) ||
+      (h.nics.length > 0 && h.nics.every((n) => failedSet.has(`nic:${n.id}`)))
+    );
+  };
+  for (const g of [...model.guests].sort((a, b) => a.name.localeCompare(b.name))) {
+    const o = failureOutcome(graph.guests.get(g.name)!, failed);
+    if (o.status === "down") guestsDown.push(g.name);
+    else if (o.status === "fails-over" && g.ha && hostBroken(g.host)) {
+      const to = (graph.haTargets.get(g.name) ?? []).find((t) => !hostBroken(t));
+      if (to) restarted.push({ guest: g.name, to });
+    }
+  }
+  const services: WhatIfService[] = graph.services.map((s) => {
+    const o = failureOutcome(s.root, failed);
+    return { name: s.name, kind: s.kind, status: o.status, outageMs: o.outageMs, steps: o.steps };
+  });
+
+  const lines: string[] = [`Failed: ${failed.join(", ")}.`];
+  lines.push(guestsDown.length ? `Guests down: ${guestsDown.join(", ")}.` : "No guest goes down.");
+  for (const r of restarted) lines.push(`Proxmox HA restarts ${r.guest} on ${r.to}.`);
+  const down = services.filter((s) => s.status === "down");
+  const over = services.filter((s) => s.status === "fails-over");
+  for (const s of over) {
+    const how = s.steps.map((st) => `${st.mechanism} ${msText(st.ms)}`).join(", ");
+    lines.push(`${displayName(s)}: fails over, back after ${msText(s.outageMs)}${how ? ` (${how})` : ""}.`);
+  }
+  if (down.length) lines.push(`Down until repaired: ${down.map((s) => displayName(s)).join(", ")}.`);
+  const up = services.filter((s) => s.status === "up");
+  if (up.length) lines.push(`Unaffected: ${up.map((s) => displayName(s)).join(", ")}.`);
+  return { failed: [...failed], guestsDown, restarted, services, lines };
+}
+
+/** The pure entry point: resolve the failure texts, build the dependency graph, evaluate. */
+export function whatIf(
+  model: Model,
+  failures: readonly string[],
+  timings: TimingOverrides = {},
+): WhatIfResult {
+  const graph = buildDependencyGraph(model, new FailoverCosts(model, timings));
+  return whatIfGraph(model, graph, resolveFailures(model, failures));
+}

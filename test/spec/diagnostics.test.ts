@@ -68,3 +68,12 @@ test("the four-mistakes spec gives exactly four diagnostics, each at its line", 
     ],
   );
 });
+
+test("docs/diagnostics.md lists every code with its severity", () => {
+  const doc = readFileSync("docs/diagnostics.md", "utf8");
+  for (const [code, info] of Object.entries(CODES)) {
+    const row = doc.split("\n").find((l) => l.startsWith(`| ${code} |`));
+    assert.ok(row, `${code} is missing from docs/diagnostics.md`);
+    assert.ok(row.includes(`| ${info.severity} |`), `${code} has severity ${info.severity} in the docs`);
+  }
+});

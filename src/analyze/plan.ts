@@ -1,7 +1,7 @@
 // `hlab plan` as a pure function: from the model to a JSON-serialisable PlanReport with the IP
 // plan, capacity and N+1, failure domains and quorum at every layer, and the availability of every
 // service. Findings are diagnostics positioned on the spec, in the order a compiler would print them.
-import { sortDiagnostics, type Diagnostic } from "../diagnostic/diagnostic.js";
+import { dedupeDiagnostics, sortDiagnostics, type Diagnostic } from "../diagnostic/diagnostic.js";
 import type { Model } from "../model/model.js";
 import { availabilitySection, type AvailabilityOptions } from "./availability.js";
 import { capacity } from "./capacity.js";
@@ -25,7 +25,7 @@ export function planModel(model: Model, options: PlanOptions = {}): PlanReport {
   const cap = capacity(model, graph.placement);
   const avail = availabilitySection(model, graph, options);
   const findings = sortDiagnostics(
-    dedupe([...(options.findings ?? []), ...domains.findings, ...cap.findings, ...avail.findings]),
+    dedupeDiagnostics([...(options.findings ?? []), ...domains.findings, ...cap.findings, ...avail.findings]),
   );
   return {
     name: model.name,
@@ -39,15 +39,6 @@ export function planModel(model: Model, options: PlanOptions = {}): PlanReport {
   };
 }
 
-function dedupe(list: Diagnostic[]): Diagnostic[] {
-  const seen = new Set<string>();
-  return list.filter((d) => {
-    const key = `${d.code}|${d.path}|${d.message}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
-}
 
 function summarise(
   model: Model,

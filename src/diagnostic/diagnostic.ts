@@ -75,3 +75,14 @@ export function sortDiagnostics(list: readonly Diagnostic[]): Diagnostic[] {
 }
 
 export const hasErrors = (list: readonly Diagnostic[]): boolean => list.some((d) => d.severity === "error");
+
+/** Drops repeats of the same finding (same code, path and message), keeping the first. */
+export function dedupeDiagnostics(list: readonly Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return list.filter((d) => {
+    const key = `${d.code}|${d.path}|${d.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

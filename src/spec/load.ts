@@ -6,7 +6,7 @@ import { extname, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { isScalar, LineCounter, parseDocument, visit } from "yaml";
 import type { Diagnostic, SourceLocator } from "../diagnostic/diagnostic.js";
-import { hasErrors, noSource, sortDiagnostics } from "../diagnostic/diagnostic.js";
+import { dedupeDiagnostics, hasErrors, noSource, sortDiagnostics } from "../diagnostic/diagnostic.js";
 import type { Model } from "../model/model.js";
 import { normalise } from "../model/normalise.js";
 import { TIMING_NAMES } from "../model/timings.js";
@@ -46,20 +46,11 @@ export function checkSpecValue(input: unknown, source: YamlSourceLocator): LoadR
       }
     }
   }
-  const sorted = sortDiagnostics(dedupe(diagnostics));
+  const sorted = sortDiagnostics(dedupeDiagnostics(diagnostics));
   if (!parsed.success || hasErrors(sorted)) return { diagnostics: sorted, source };
   return { diagnostics: sorted, model: normalise(parsed.data, source), source };
 }
 
-function dedupe(list: Diagnostic[]): Diagnostic[] {
-  const seen = new Set<string>();
-  return list.filter((d) => {
-    const key = `${d.code}|${d.path}|${d.message}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
-}
 
 export function loadSpecText(text: string, file: string): LoadResult {
   const lines = new LineCounter();

@@ -4,21 +4,13 @@ import { test } from "node:test";
 import { keepalivedGenerator } from "../../src/generate/keepalived/keepalived.js";
 import { advertInterval, memberPriority } from "../../src/generate/keepalived/vrrp-groups.js";
 import type { Model } from "../../src/model/model.js";
-import { loadSpecFile, loadSpecText } from "../../src/spec/load.js";
+import { exampleModel, specModel } from "./fixtures.js";
 
 const ctx = { publicKeys: new Map<string, string>() };
 
-async function example(name: string): Promise<Model> {
-  const r = await loadSpecFile(`examples/${name}.yaml`);
-  assert.ok(r.model, `${name} loads`);
-  return r.model;
-}
+const example = (name: string): Promise<Model> => exampleModel(`examples/${name}.yaml`);
 
-function fromText(text: string): Model {
-  const r = loadSpecText(text, "inline.yaml");
-  assert.deepEqual(r.diagnostics, []);
-  return r.model!;
-}
+const fromText = specModel;
 
 /** Option lines of the `vrrp_instance` block, trimmed, comments dropped. */
 function instance(conf: string): string[] {

@@ -3,15 +3,11 @@ import { readFileSync } from "node:fs";
 import { test } from "node:test";
 import { nftablesGenerator } from "../../src/generate/nftables/nftables.js";
 import type { Model } from "../../src/model/model.js";
-import { loadSpecFile, loadSpecText } from "../../src/spec/load.js";
+import { exampleModel, specModel } from "./fixtures.js";
 
 const ctx = { publicKeys: new Map<string, string>() };
 
-async function example(name: string): Promise<Model> {
-  const r = await loadSpecFile(`examples/${name}.yaml`);
-  assert.ok(r.model, `${name} loads`);
-  return r.model;
-}
+const example = (name: string): Promise<Model> => exampleModel(`examples/${name}.yaml`);
 
 const rulesets = async (name: string): Promise<Map<string, string>> =>
   new Map(nftablesGenerator.generate(await example(name), ctx).map((f) => [f.path, f.content]));
@@ -115,9 +111,7 @@ test("seed002 with keepalived holding the API VIP: VRRP between the servers only
     "holder: kube-vip",
     "holder: keepalived",
   );
-  const r = loadSpecText(text, "seed002-keepalived.yaml");
-  assert.deepEqual(r.diagnostics, []);
-  const files = new Map(nftablesGenerator.generate(r.model!, ctx).map((f) => [f.path, f.content]));
+  const files = new Map(nftablesGenerator.generate(specModel(text), ctx).map((f) => [f.path, f.content]));
   assert.ok(
     accepts(files.get("nodes/k3s-1/etc/nftables.conf")!).includes(
       'ip saddr { 10.10.1.42, 10.10.1.43 } ip protocol vrrp iifname "admin" accept',

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { wireguardGenerator } from "../../src/generate/wireguard/wireguard.js";
 import type { Model } from "../../src/model/model.js";
-import { loadSpecFile } from "../../src/spec/load.js";
+import { exampleModel } from "./fixtures.js";
 
 // Made-up public keys (32 bytes, base64): public halves only, nothing secret.
 const SERVER = "aGxhYi10ZXN0LXB1YmxpYy1rZXktc2VydmVyLS0tLS0=";
@@ -14,11 +14,7 @@ const keys = new Map([
   ["wireguard/peer-phone", PHONE],
 ]);
 
-async function example(name: string): Promise<Model> {
-  const r = await loadSpecFile(`examples/${name}.yaml`);
-  assert.ok(r.model, `${name} loads`);
-  return r.model;
-}
+const example = (name: string): Promise<Model> => exampleModel(`examples/${name}.yaml`);
 
 const files = async (publicKeys = keys): Promise<Map<string, string>> =>
   new Map(

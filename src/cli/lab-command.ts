@@ -1,4 +1,329 @@
+// `hlab lab`: rehearse the spec on this machine with the real daemons in network namespaces, break
+// it on purpose and measure what a user would see. Subcommands: up, status, chaos, run, measure,
+// down, doctor. Everything but doctor needs root.
 import type { Command } from "commander";
-import type { Io } from "./output.js";
+import { hasErrors } from "../diagnostic/diagnostic.js";
+import {
+  applyFault,
+  FAULT_KINDS,
+  FaultError,
+  parseFaultArgs,
+  restoreFaults,
+  type FaultSpec,
+} from "../lab/chaos.js";
+import { runDoctor } from "../lab/doctor.js";
+import { labDown, labUp, recordedAlive } from "../lab/lifecycle.js";
+import { measuredTimings } from "../lab/measured-file.js";
+import { renderDoctor, renderDown, renderReport, renderStatus, renderUp } from "../lab/report.js";
+import { runScenario } from "../lab/runner.js";
+import { defaultMeasureScenario, loadScenarioFile } from "../lab/scenario.js";
+import { labStatus } from "../lab/status.js";
+import { listLabs, readState, type LabState } from "../lab/state.js";
+import { writeOwnedFile } from "../emit/write.js";
+import { loadSpecFile } from "../spec/load.js";
+import { durationMs } from "../spec/units.js";
+import type { Model } from "../model/model.js";
+import { EXIT_FINDINGS, EXIT_OK, printDiagnostics, UsageError, type Io } from "./output.js";
 
-export function registerLab(_program: Command, _io: Io, _setExit: (code: number) => void): void {}
+interface LabSelect {
+  lab?: string;
+}
+
+async function selectLab(opts: LabSelect): Promise<LabState> {
+  const labs = await listLabs();
+  const id = opts.lab ?? (labs.length === 1 ? labs[0] : undefined);
+  if (!id) {
+    if (labs.length === 0) throw new UsageError("no lab is up", "start one with `hlab lab up SPEC`");
+    throw new UsageError(`several labs are up: ${labs.join(", ")}`, "choose one with --lab ID");
+  }
+  const state = await readState(id);
+  if (!state)
+    throw new UsageError(
+      `no lab ${id}`,
+      labs.length ? `labs up: ${labs.join(", ")}` : "start one with `hlab lab up SPEC`",
+    );
+  return state;
+}
+
+function requireRoot(): void {
+  if (process.getuid?.() !== 0)
+    throw new UsageError(
+      "the lab needs root (network namespaces, bridges, daemons)",
+      "run it with sudo, and see `hlab lab doctor`",
+    );
+}
+
+async function loadModel(io: Io, path: string): Promise<Model | undefined> {
+  const r = await loadSpecFile(path);
+  if (hasErrors(r.diagnostics) || !r.model) {
+    printDiagnostics(io, r.diagnostics, [r.source]);
+    return undefined;
+  }
+  return r.model;
+}
+
+const parseList = (v: string): string[] =>
+  v
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
+
+function parsePatroni(v: string | undefined): { ttl?: number; loopWait?: number; retryTimeout?: number } {
+  if (!v) return {};
+  const out: Record<string, number> = {};
+  for (const part of parseList(v)) {
+    const [k, val] = part.split("=");
+    const key = k === "loop_wait" ? "loopWait" : k === "retry_timeout" ? "retryTimeout" : k;
+    if (!["ttl", "loopWait", "retryTimeout"].includes(key ?? "") || !val || !/^\d+$/.test(val)) {
+      throw new UsageError(
+        `--patroni: cannot read \`${part}\``,
+        "write e.g. --patroni ttl=20,loop_wait=5,retry_timeout=5 (seconds)",
+      );
+    }
+    out[key!] = Number(val);
+  }
+  return out;
+}
+
+export function registerLab(program: Command, io: Io, setExit: (code: number) => void): void {
+  const lab = program
+    .command("lab")
+    .description(
+      "rehearse the spec with the real daemons in network namespaces; inject faults; measure failover",
+    );
+
+  lab
+    .command("up")
+    .description(
+      "build the lab: a namespace per host and guest, a bridge per network, the daemons running the generated configs",
+    )
+    .argument("<spec>", "homelab.yaml")
+    .option(
+      "--dir <dir>",
+      "run directory for configs, data and logs (must not exist; default /tmp/hlab-lab-<id>)",
+    )
+    .option(
+      "--skip <kinds>",
+      "daemon kinds not to start, comma-separated (etcd, corosync, keepalived, haproxy, kubevip-standin, ingress-standin, patroni, db-router, db)",
+    )
+    .option(
+      "--patroni <timings>",
+      "Patroni timings in seconds, e.g. ttl=20,loop_wait=5,retry_timeout=5 (default: Patroni's 30/10/10)",
+    )
+    .option("--keep-logs", "keep the logs when the lab goes down")
+    .option("--timeout <duration>", "give up waiting for the lab to be ready after this long", "120s")
+    .option("--json", "print the result as JSON")
+    .action(
+      async (
+        spec: string,
+        opts: {
+          dir?: string;
+          skip?: string;
+          patroni?: string;
+          keepLogs?: boolean;
+          timeout: string;
+          json?: boolean;
+        },
+      ) => {
+        requireRoot();
+        const model = await loadModel(io, spec);
+        if (!model) return setExit(EXIT_FINDINGS);
+        const result = await labUp(model, spec, {
+          dir: opts.dir,
+          keepLogs: opts.keepLogs,
+          skip: opts.skip ? parseList(opts.skip) : [],
+          patroni: parsePatroni(opts.patroni),
+          readyTimeoutMs: durationMs(opts.timeout),
+          progress: opts.json ? undefined : (line) => io.err(`  ${line}`),
+        });
+        io.out(opts.json ? JSON.stringify(upJson(result), null, 2) : renderUp(result, io.color));
+        setExit(result.ready ? EXIT_OK : EXIT_FINDINGS);
+      },
+    );
+
+  lab
+    .command("status")
+    .description(
+      "who holds each VIP, etcd and Corosync quorum, PostgreSQL primary and replicas, HAProxy backends",
+    )
+    .option("--lab <id>", "the lab (default: the only one up)")
+    .option("--json", "print the status as JSON")
+    .action(async (opts: LabSelect & { json?: boolean }) => {
+      requireRoot();
+      const state = await selectLab(opts);
+      const status = await labStatus(state, recordedAlive);
+      io.out(opts.json ? JSON.stringify(status, null, 2) : renderStatus(status, io.color));
+    });
+
+  lab
+    .command("chaos")
+    .description(`inject one fault now: ${FAULT_KINDS.join(", ")}; or \`restore\` to undo every active fault`)
+    .argument("<fault>", "the fault, or `restore`")
+    .argument(
+      "[targets...]",
+      "host, guest, `host:nic`, `node:process`, or two comma-separated groups for a partition",
+    )
+    .option("--lab <id>", "the lab (default: the only one up)")
+    .option("--every <duration>", "nic-flap: how long the NIC stays down, then up", "2s")
+    .option(
+      "--for <duration>",
+      "undo the fault after this long (nic-flap: stop flapping); default: until `restore`",
+    )
+    .option("--percent <n>", "loss: the share of packets dropped", "20")
+    .option("--json", "print what was done as JSON")
+    .action(
+      async (
+        fault: string,
+        targets: string[],
+        opts: LabSelect & { every: string; for?: string; percent: string; json?: boolean },
+      ) => {
+        requireRoot();
+        const state = await selectLab(opts);
+        if (fault === "restore") {
+          const undone = await restoreFaults(state.id, targets.length ? targets : undefined);
+          io.out(
+            opts.json
+              ? JSON.stringify({ restored: undone }, null, 2)
+              : undone.length
+                ? `restored: ${undone.join(", ")}`
+                : "no active fault",
+          );
+          return;
+        }
+        let spec: FaultSpec;
+        try {
+          spec = parseFaultArgs(state.plan, fault, targets, {
+            everyMs: durationMs(opts.every),
+            forMs: opts.for ? durationMs(opts.for) : undefined,
+            percent: Number(opts.percent),
+          });
+        } catch (err) {
+          if (err instanceof FaultError) throw new UsageError(err.message, err.hint);
+          throw err;
+        }
+        const applied = await applyFault(state.id, spec);
+        io.out(
+          opts.json
+            ? JSON.stringify(applied, null, 2)
+            : `${applied.id} ${applied.kind} ${applied.target}: ${applied.description}${spec.forMs ? ` (for ${spec.forMs / 1000} s)` : " (until `hlab lab chaos restore`)"}`,
+        );
+        if (spec.forMs) {
+          await new Promise((r) => setTimeout(r, spec.forMs));
+          await restoreFaults(state.id, [applied.id]);
+          if (!opts.json) io.out(`restored ${applied.id}`);
+        }
+      },
+    );
+
+  const runAction = async (
+    scenarioPath: string | undefined,
+    opts: LabSelect & { json?: boolean; measured?: string; out?: string },
+    measure: boolean,
+  ): Promise<void> => {
+    requireRoot();
+    const state = await selectLab(opts);
+    const model = await loadModel(io, state.spec);
+    if (!model) return setExit(EXIT_FINDINGS);
+    let scenario;
+    if (scenarioPath) {
+      const loaded = await loadScenarioFile(scenarioPath, state.plan);
+      if (hasErrors(loaded.diagnostics) || !loaded.scenario) {
+        printDiagnostics(io, loaded.diagnostics, [loaded.source]);
+        return setExit(EXIT_FINDINGS);
+      }
+      scenario = loaded.scenario;
+    } else scenario = defaultMeasureScenario(state.plan, { patroniTtlS: state.patroni?.ttl });
+    const report = await runScenario(state, model, scenario, {
+      progress: opts.json ? undefined : (l: string) => io.err(`  ${l}`),
+    });
+    io.out(opts.json ? JSON.stringify(report, null, 2) : renderReport(report, io.color));
+    const file = measure ? (opts.out ?? "hlab-measured.json") : opts.measured;
+    if (file) {
+      const measured = measuredTimings(
+        report,
+        `hlab lab ${measure ? "measure" : `run ${scenarioPath}`} on ${state.spec}`,
+      );
+      await writeOwnedFile(file, JSON.stringify(measured, null, 2) + "\n");
+      if (!opts.json) io.out(`measured timings written to ${file} (use: hlab plan --measured ${file})`);
+    }
+    setExit(report.verdict.ok ? EXIT_OK : EXIT_FINDINGS);
+  };
+
+  lab
+    .command("run")
+    .description(
+      "run a scenario file (a YAML schedule of faults) while probing every VIP every 50 ms; report outages",
+    )
+    .argument("<scenario>", "scenario YAML")
+    .option("--lab <id>", "the lab (default: the only one up)")
+    .option("--measured <file>", "also write the measured failover timings for `hlab plan --measured`")
+    .option("--json", "print the report as JSON")
+    .action((scenario: string, opts: LabSelect & { json?: boolean; measured?: string }) =>
+      runAction(scenario, opts, false),
+    );
+
+  lab
+    .command("measure")
+    .description(
+      "take down, in turn, whatever holds each VIP, the etcd leader and each database primary; write the measured timings",
+    )
+    .option("--lab <id>", "the lab (default: the only one up)")
+    .option("--out <file>", "where to write the timings", "hlab-measured.json")
+    .option("--json", "print the report as JSON")
+    .action((opts: LabSelect & { json?: boolean; out?: string }) => runAction(undefined, opts, true));
+
+  lab
+    .command("down")
+    .description("remove every namespace, bridge, process and file the lab created (also after a crash)")
+    .option("--lab <id>", "the lab (default: the only one up)")
+    .option("--all", "every lab this machine has a state file for")
+    .option("--keep-logs", "keep the run directory's logs")
+    .option("--json", "print what was removed as JSON")
+    .action(async (opts: LabSelect & { all?: boolean; keepLogs?: boolean; json?: boolean }) => {
+      requireRoot();
+      const labs = await listLabs();
+      let ids: string[];
+      if (opts.all) ids = labs;
+      else if (opts.lab) ids = [opts.lab];
+      else if (labs.length > 1)
+        throw new UsageError(`several labs are up: ${labs.join(", ")}`, "choose one with --lab ID, or --all");
+      else ids = labs;
+      const reports = [];
+      for (const id of ids) reports.push(await labDown(id, { keepLogs: opts.keepLogs }));
+      io.out(
+        opts.json
+          ? JSON.stringify(reports, null, 2)
+          : reports.length
+            ? reports.map((r) => renderDown(r)).join("\n")
+            : "no lab is up",
+      );
+      setExit(reports.some((r) => r.leftovers.length) ? EXIT_FINDINGS : EXIT_OK);
+    });
+
+  lab
+    .command("doctor")
+    .description("check that this machine can run the lab: root, kernel features, the daemons' packages")
+    .option("--json", "print the checks as JSON")
+    .action(async (opts: { json?: boolean }) => {
+      const checks = await runDoctor();
+      io.out(opts.json ? JSON.stringify(checks, null, 2) : renderDoctor(checks, io.color));
+      setExit(
+        checks.some((c: { ok: boolean; required: boolean }) => !c.ok && c.required) ? EXIT_FINDINGS : EXIT_OK,
+      );
+    });
+}
+
+function upJson(r: Awaited<ReturnType<typeof labUp>>): unknown {
+  return {
+    id: r.state.id,
+    runDir: r.state.runDir,
+    ready: r.ready,
+    waitingFor: r.waitingFor,
+    phases: r.phases,
+    daemons: r.state.launches.map((l) => ({ key: l.key, label: l.label, standin: l.standin })),
+    skipped: r.skipped,
+    adjustments: r.state.adjustments,
+    notes: r.state.plan.notes,
+    vips: r.state.plan.vips,
+  };
+}

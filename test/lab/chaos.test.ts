@@ -1,0 +1,46 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { FaultError, parseFaultArgs } from "../../src/lab/chaos.js";
+import { labPlan } from "../../src/lab/lab-plan.js";
+import { loadSpecFile } from "../../src/spec/load.js";
+
+const plan = async (): Promise<ReturnType<typeof labPlan>> =>
+  labPlan((await loadSpecFile("examples/seed003-lb-pair.yaml")).model!, "hl0abc");
+
+test("faults read from the command line", async () => {
+  const p = await plan();
+  assert.deepEqual(parseFaultArgs(p, "host-down", ["p1"], {}), {
+    kind: "host-down",
+    target: "p1",
+    process: undefined,
+    iface: undefined,
+    everyMs: undefined,
+    forMs: undefined,
+    percent: undefined,
+  });
+  assert.equal(parseFaultArgs(p, "kill", ["k3s-lb01:keepalived"], {}).process, "keepalived");
+  assert.equal(parseFaultArgs(p, "kill", ["k3s-srv03:postgres"], {}).target, "k3s-srv03");
+  assert.equal(parseFaultArgs(p, "nic-flap", ["p1:eth0"], { everyMs: 2000 }).iface, "eth0");
+  assert.deepEqual(parseFaultArgs(p, "partition", ["p1", "p2,metal"], {}).groups, [["p1"], ["p2", "metal"]]);
+  assert.equal(parseFaultArgs(p, "freeze", ["k3s-srv01"], {}).process, undefined);
+});
+
+test("fault mistakes say what would be right", async () => {
+  const p = await plan();
+  const fails = (kind: string, targets: string[], opts = {}): FaultError => {
+    try {
+      parseFaultArgs(p, kind, targets, opts);
+    } catch (err) {
+      assert.ok(err instanceof FaultError);
+      return err;
+    }
+    throw new Error("expected a FaultError");
+  };
+  assert.match(fails("host-dwn", ["p1"]).hint, /host-down/);
+  assert.match(fails("host-down", ["p9"]).message, /unknown host or guest `p9`/);
+  assert.match(fails("host-down", ["k3s-lb01"]).hint, /guest-down|host-down p1/);
+  assert.match(fails("kill", ["k3s-lb01"]).message, /needs a process/);
+  assert.match(fails("kill", ["k3s-lb01:etcd"]).hint, /haproxy|keepalived/);
+  assert.match(fails("loss", ["p1"]).message, /--percent/);
+  assert.match(fails("partition", ["p1"]).message, /two groups/);
+});

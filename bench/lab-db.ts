@@ -1,7 +1,8 @@
 // Database failover benchmark: the seed 003 example (CloudNativePG, 3 instances, synchronous: true;
 // the lab runs Patroni as its stand-in), the primary's host dies N times while a probe inserts a
 // numbered row every 50 ms through the database VIP. Every acknowledged insert must still be there.
-//   npm run build && sudo node dist/bench/lab-db.js [--failovers 20] [--patroni ttl=20,loop_wait=5,retry_timeout=5] [--down 30] [--interval 60]
+//   npm run build && sudo node dist/bench/lab-db.js [--failovers 20] [--patroni ttl=20,loop_wait=5,retry_timeout=5] [--down 30] [--interval 60] [--report FILE]
+import { writeOwnedFile } from "../src/emit/write.js";
 import { percentile } from "../src/lab/measure.js";
 import { runScenario } from "../src/lab/runner.js";
 import type { Scenario } from "../src/lab/scenario.js";
@@ -13,6 +14,7 @@ const failovers = Number(arg("failovers", "20"));
 const downS = Number(arg("down", "30"));
 const intervalS = Number(arg("interval", "60"));
 const patroniArg = arg("patroni", "ttl=20,loop_wait=5,retry_timeout=5");
+const reportFile = arg("report", "");
 const patroni = Object.fromEntries(
   patroniArg.split(",").map((kv) => {
     const [k, v] = kv.split("=");
@@ -45,6 +47,7 @@ await withLab(model, SPEC, { patroni, progress: (l) => console.error(`  ${l}`) }
     )
     .sort((a, b) => a - b);
   const w = report.writes[0]!;
+  if (reportFile) await writeOwnedFile(reportFile, JSON.stringify(report, null, 1) + "\n");
   console.log(`| seed 003 example, synchronous, Patroni ${patroniArg} | value |`);
   console.log("|---|---|");
   console.log(`| primary host losses / primary changed | ${report.faults.length} / ${changed} |`);

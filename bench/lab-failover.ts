@@ -145,6 +145,8 @@ console.log(`| NIC flap, NIC back: longest outage (HTTP probes) | ${col((r) => t
 console.log(
   `| unavailability ratio through the VIP (whole run) | ${col((r) => `${(r.unavailability * 100).toFixed(2)} %`)} |`,
 );
-console.log(`| split brain | ${col((r) => (r.splitBrain ? `${r.splitBrain} episodes` : "none"))} |`);
+console.log(
+  `| split brain | ${col((r) => (r.splitBrain ? `${r.splitBrain} episode${r.splitBrain > 1 ? "s" : ""}` : "none"))} |`,
+);
 console.log(`| longest handover overlap | ${col((r) => ms(r.handoverMaxMs))} |`);
 console.log(`| load average after the run (1/5/15 min) | ${col((r) => r.load)} |`);

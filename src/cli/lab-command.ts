@@ -12,7 +12,7 @@ import {
   type FaultSpec,
 } from "../lab/chaos.js";
 import { runDoctor } from "../lab/doctor.js";
-import { labDown, labUp, recordedAlive } from "../lab/lifecycle.js";
+import { LabSetupError, labDown, labUp, recordedAlive } from "../lab/lifecycle.js";
 import { measuredTimings } from "../lab/measured-file.js";
 import { renderDoctor, renderDown, renderReport, renderStatus, renderUp } from "../lab/report.js";
 import { runScenario } from "../lab/runner.js";
@@ -128,14 +128,22 @@ export function registerLab(program: Command, io: Io, setExit: (code: number) =>
         requireRoot();
         const model = await loadModel(io, spec);
         if (!model) return setExit(EXIT_FINDINGS);
-        const result = await labUp(model, spec, {
-          dir: opts.dir,
-          keepLogs: opts.keepLogs,
-          skip: opts.skip ? parseList(opts.skip) : [],
-          patroni: parsePatroni(opts.patroni),
-          readyTimeoutMs: durationMs(opts.timeout),
-          progress: opts.json ? undefined : (line) => io.err(`  ${line}`),
-        });
+        let result: Awaited<ReturnType<typeof labUp>>;
+        try {
+          result = await labUp(model, spec, {
+            dir: opts.dir,
+            keepLogs: opts.keepLogs,
+            skip: opts.skip ? parseList(opts.skip) : [],
+            patroni: parsePatroni(opts.patroni),
+            readyTimeoutMs: durationMs(opts.timeout),
+            progress: opts.json ? undefined : (line) => io.err(`  ${line}`),
+          });
+        } catch (err) {
+          if (err instanceof LabSetupError) throw new UsageError(err.message, err.hint);
+          // The machine refused (a command failed): the lab was taken down, its logs kept.
+          io.err(`hlab: ${(err as Error).message}\n  = hint: hlab lab doctor says what this machine lacks`);
+          return setExit(EXIT_FINDINGS);
+        }
         io.out(opts.json ? JSON.stringify(upJson(result), null, 2) : renderUp(result, io.color));
         setExit(result.ready ? EXIT_OK : EXIT_FINDINGS);
       },

@@ -58,6 +58,16 @@ export interface UpResult {
 
 export const SECRETS_FILE = "secrets.json";
 
+/** A problem with what the user asked for (not a bug, not the machine): shown as a message. */
+export class LabSetupError extends Error {
+  constructor(
+    message: string,
+    readonly hint: string,
+  ) {
+    super(message);
+  }
+}
+
 export function pgBinDir(): string | undefined {
   const base = "/usr/lib/postgresql";
   if (!existsSync(base)) return undefined;
@@ -115,8 +125,18 @@ export async function labUp(model: Model, specPath: string, opts: UpOptions = {}
   ];
   const started = builds.filter((x) => x.b.launch);
 
-  // The run directory must be new: the lab deletes it on down and never deletes what it did not make.
-  await mkdir(dirname(runDir), { recursive: true });
+  // The run directory must be new (the lab deletes it on down and never deletes what it did not
+  // make) and its parent must exist (a parent made here would outlive the lab).
+  if (!existsSync(dirname(runDir)))
+    throw new LabSetupError(
+      `the parent of the run directory ${runDir} does not exist`,
+      "create it, or choose another --dir",
+    );
+  if (existsSync(runDir))
+    throw new LabSetupError(
+      `the run directory ${runDir} already exists`,
+      "give a directory that does not exist yet with --dir",
+    );
   await mkdir(runDir, { mode: 0o755 });
   const state: LabState = {
     version: 1,

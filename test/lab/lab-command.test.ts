@@ -79,3 +79,16 @@ test("lab doctor --json lists each check with why and a fix", async () => {
   assert.ok(checks.every((c) => typeof c.why === "string" && c.why.length > 0));
   assert.equal(code, checks.some((c) => c.required && !c.ok) ? 1 : 0);
 });
+
+test(
+  "lab up refuses a run directory that exists, before creating anything",
+  { skip: asRoot ? undefined : "the lab commands need root first" },
+  async () => {
+    const o = io();
+    assert.equal(await main(["lab", "up", "examples/seed000-single-node.yaml", "--dir", stateDir], o), 2);
+    assert.match(o.stderr, /already exists/);
+    assert.match(o.stderr, /--dir/);
+    const none = io();
+    assert.equal(await main(["lab", "status"], none), 2, "no lab was recorded");
+  },
+);

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { readdirSync } from "node:fs";
 import { test } from "node:test";
 import { guestInterface } from "../../src/model/interfaces.js";
 import { inCidr } from "../../src/model/ip.js";
@@ -14,12 +15,9 @@ async function model(file: string): Promise<Model> {
   return r.model;
 }
 
-const EXAMPLES = [
-  "seed000-single-node.yaml",
-  "seed002-segmented.yaml",
-  "seed003-lb-pair.yaml",
-  "seed004-three-nodes.yaml",
-];
+const EXAMPLES = readdirSync("examples")
+  .filter((f) => f.endsWith(".yaml"))
+  .sort();
 
 test("lab ids are short, recognisable and own only their own names", () => {
   const id = newLabId();

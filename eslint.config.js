@@ -11,7 +11,10 @@ export default tseslint.config(
     rules: {
       "@typescript-eslint/no-explicit-any": "error",
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
-      "no-restricted-syntax": ["error", { selector: "ExportDefaultDeclaration", message: "No default exports." }],
+      "no-restricted-syntax": [
+        "error",
+        { selector: "ExportDefaultDeclaration", message: "No default exports." },
+      ],
     },
   },
   {
@@ -23,7 +26,10 @@ export default tseslint.config(
         {
           patterns: [
             { group: ["**/cli/*", "**/cli"], message: "The library never imports the CLI." },
-            { group: ["node:child_process", "child_process"], message: "Only src/process/ spawns processes." },
+            {
+              group: ["node:child_process", "child_process"],
+              message: "Only src/process/ spawns processes.",
+            },
           ],
         },
       ],
@@ -34,7 +40,14 @@ export default tseslint.config(
     rules: {
       "no-restricted-imports": [
         "error",
-        { patterns: [{ group: ["node:child_process", "child_process"], message: "Only src/process/ spawns processes." }] },
+        {
+          patterns: [
+            {
+              group: ["node:child_process", "child_process"],
+              message: "Only src/process/ spawns processes.",
+            },
+          ],
+        },
       ],
     },
   },

@@ -5,6 +5,7 @@ import { dedupeDiagnostics, sortDiagnostics, type Diagnostic } from "../diagnost
 import type { Model } from "../model/model.js";
 import { availabilitySection, type AvailabilityOptions } from "./availability.js";
 import { capacity } from "./capacity.js";
+import { defaultRouteFindings } from "./default-route.js";
 import { buildDependencyGraph, KUBERNETES_API } from "./dependency-graph.js";
 import { FailoverCosts, type TimingOverrides } from "./failover-costs.js";
 import { hoursText, percent } from "./format.js";
@@ -25,7 +26,13 @@ export function planModel(model: Model, options: PlanOptions = {}): PlanReport {
   const cap = capacity(model, graph.placement);
   const avail = availabilitySection(model, graph, options);
   const findings = sortDiagnostics(
-    dedupeDiagnostics([...(options.findings ?? []), ...domains.findings, ...cap.findings, ...avail.findings]),
+    dedupeDiagnostics([
+      ...(options.findings ?? []),
+      ...domains.findings,
+      ...cap.findings,
+      ...avail.findings,
+      ...defaultRouteFindings(model),
+    ]),
   );
   return {
     name: model.name,
@@ -38,7 +45,6 @@ export function planModel(model: Model, options: PlanOptions = {}): PlanReport {
     ipPlan: ipPlan(model),
   };
 }
-
 
 function summarise(
   model: Model,

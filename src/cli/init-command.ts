@@ -30,12 +30,18 @@ export function registerInit(program: Command, io: Io, setExit: (code: number) =
       }
       const target = resolve(file);
       if (existsSync(target)) {
-        throw new UsageError(`${file} already exists; hlab init never overwrites a file`, "pick another name or move the file away");
+        throw new UsageError(
+          `${file} already exists; hlab init never overwrites a file`,
+          "pick another name or move the file away",
+        );
       }
       let text = readFileSync(join(examplesDir(), `${opts.template}.yaml`), "utf8");
       // Point the editor at the schema shipped with hlab, relative to where the spec is written.
       const schema = relative(dirname(target), join(examplesDir(), "..", "schema", "homelab.schema.json"));
-      text = text.replace(/^# yaml-language-server: \$schema=.*$/m, `# yaml-language-server: $schema=${schema}`);
+      text = text.replace(
+        /^# yaml-language-server: \$schema=.*$/m,
+        `# yaml-language-server: $schema=${schema}`,
+      );
       await writeNewFile(target, text);
       io.err(`wrote ${file} from template ${opts.template}; next: hlab check ${file}`);
       setExit(EXIT_OK);

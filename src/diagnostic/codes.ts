@@ -56,6 +56,7 @@ export const CODES = {
   HL120: { severity: "error", title: "every guest on one host: replication protects nothing" },
   HL121: { severity: "info", title: "single-host lab: replicas protect against guest failures only" },
   HL122: { severity: "warning", title: "database quorum with no instance to spare" },
+  HL123: { severity: "warning", title: "guest with no default route" },
   // hlab build: the secret store and the output tree (src/generate/build.ts, src/emit/, src/secrets/).
   HL300: { severity: "error", title: "secret store cannot hold a requested secret" },
   HL301: { severity: "warning", title: "secret encrypted for other recipients than the spec's" },

@@ -8,7 +8,8 @@ export interface RenderOptions {
   sources?: Map<string, SourceLocator>;
 }
 
-const paint = (on: boolean, code: string, text: string): string => (on ? `\x1b[${code}m${text}\x1b[0m` : text);
+const paint = (on: boolean, code: string, text: string): string =>
+  on ? `\x1b[${code}m${text}\x1b[0m` : text;
 
 export function renderDiagnostic(d: Diagnostic, opts: RenderOptions): string {
   const sevColor = d.severity === "error" ? "1;31" : d.severity === "warning" ? "1;33" : "1;36";

@@ -18,7 +18,11 @@ export async function writeNewFile(path: string, content: string, mode?: number)
 }
 
 /** Writes (or replaces) a file hlab owns, such as a generated artifact or its own state. */
-export async function writeOwnedFile(path: string, content: string | Uint8Array, mode?: number): Promise<void> {
+export async function writeOwnedFile(
+  path: string,
+  content: string | Uint8Array,
+  mode?: number,
+): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
   await writeFile(path, content, mode !== undefined ? { mode } : undefined);
 }

@@ -124,7 +124,9 @@ export async function build(model: Model, opts: BuildOptions): Promise<BuildResu
   }
   const emit = await emitTree(opts.outDir, files, {
     dryRun: opts.dryRun,
-    recipients: requests.length ? opts.recipients : undefined,
+    // No recipient resolved (no identity here, none in the spec) but every secret already exists:
+    // the manifest keeps the recipients those secrets are encrypted for.
+    recipients: requests.length && opts.recipients.length ? opts.recipients : undefined,
   });
   for (const issue of emit.issues) {
     const code =

@@ -25,6 +25,7 @@ const TOOLS: { cmd: string; pkg: string; why: string; required?: boolean }[] = [
   { cmd: "etcd", pkg: "etcd-server", why: "the K3s datastore, Patroni's store and kube-vip's lease" },
   { cmd: "etcdctl", pkg: "etcd-client", why: "`lab status`: etcd leader and quorum" },
   { cmd: "keepalived", pkg: "keepalived", why: "the generated VRRP configs" },
+  { cmd: "curl", pkg: "curl", why: "keepalived's route check reads HAProxy's /healthz" },
   { cmd: "haproxy", pkg: "haproxy", why: "the generated load balancer configs and the database router" },
   { cmd: "corosync", pkg: "corosync", why: "Proxmox VE's quorum layer, from the generated corosync.conf" },
   { cmd: "corosync-quorumtool", pkg: "corosync", why: "`lab status`: Corosync quorum" },

@@ -106,14 +106,18 @@ export interface LabReport {
 /**
  * How long two holders may overlap before it is split brain. When two VRRP masters meet again (a
  * cable back in), the lower priority one steps down on the first advertisement it hears from the
- * other: up to one advertisement interval, by the protocol's design. Overlaps within that are
- * handovers (reported, with the longest); longer ones mean the holders could not resolve it.
- * kube-vip's stand-in re-checks its lease every retry period.
+ * other: up to one advertisement interval, by the protocol's design, plus the time to handle it
+ * (one more advert out, the address removed; a quarter interval covers it: measured overlaps with
+ * 100 ms adverts reached 103 ms). Overlaps within that are handovers (reported, with the longest);
+ * longer ones mean the holders could not resolve it. kube-vip's stand-in re-checks its lease every
+ * retry period.
  */
 export function handoverLimitMs(plan: LabPlan, vip: string, advertMs: Record<string, number>): number {
   const v = plan.vips.find((x) => x.address === vip);
-  if (v?.holder === "keepalived")
-    return Math.max(PROBE_INTERVAL_MS, ...v.candidates.map((c) => advertMs[c] ?? 1000));
+  if (v?.holder === "keepalived") {
+    const advert = Math.max(...v.candidates.map((c) => advertMs[c] ?? 1000));
+    return Math.max(PROBE_INTERVAL_MS, Math.round(advert * 1.25));
+  }
   if (v?.holder === "kubevip-standin" && plan.kubeVip) return plan.kubeVip.retryMs;
   return PROBE_INTERVAL_MS;
 }

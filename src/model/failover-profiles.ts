@@ -21,6 +21,7 @@ export const FAILOVER_PROFILES: Record<Exclude<FailoverProfileName, "custom">, P
 
 /** Master_Down_Interval: 3 adverts plus the skew of the backup's priority (RFC 5798). */
 export function vrrpTakeoverMs(version: 2 | 3, advertMs: number, backupPriority: number): number {
-  const skew = version === 3 ? ((256 - backupPriority) * advertMs) / 256 : ((256 - backupPriority) / 256) * 1000;
+  const skew =
+    version === 3 ? ((256 - backupPriority) * advertMs) / 256 : ((256 - backupPriority) / 256) * 1000;
   return 3 * advertMs + skew;
 }

@@ -52,4 +52,5 @@ export const rangeSize = (r: IpRange): number => r.last - r.first + 1;
 /** The n-th usable host address of a CIDR (1-based), e.g. the first tunnel address. */
 export const nthHost = (c: Cidr, n: number): string => intToIp(c.base + n);
 
-export const netmask = (prefix: number): string => intToIp(prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0);
+export const netmask = (prefix: number): string =>
+  intToIp(prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0);

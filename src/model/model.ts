@@ -82,13 +82,7 @@ export interface Host {
 
 export type GuestKind = "vm" | "lxc" | "metal";
 export type GuestRole =
-  | "k3s-server"
-  | "k3s-agent"
-  | "load-balancer"
-  | "vpn"
-  | "manager"
-  | "database"
-  | "generic";
+  "k3s-server" | "k3s-agent" | "load-balancer" | "vpn" | "manager" | "database" | "generic";
 
 export interface Guest {
   name: string;

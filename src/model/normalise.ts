@@ -57,7 +57,12 @@ function macFor(lab: string, guest: string, net: string): string {
   return ["bc", "24", "11", ...[0, 1, 2].map((i) => h[i]!.toString(16).padStart(2, "0"))].join(":");
 }
 
-const ROLE_BY_NAME: Record<string, NetworkRole> = { public: "public", admin: "admin", apps: "apps", storage: "storage" };
+const ROLE_BY_NAME: Record<string, NetworkRole> = {
+  public: "public",
+  admin: "admin",
+  apps: "apps",
+  storage: "storage",
+};
 
 export function normalise(spec: ParsedSpec, source: SourceLocator): Model {
   const defaults = spec.plan?.defaults;
@@ -74,7 +79,8 @@ export function normalise(spec: ParsedSpec, source: SourceLocator): Model {
     dns: n.dns ?? (n.gateway ? [n.gateway] : []),
     role: n.role ?? ROLE_BY_NAME[name] ?? "lan",
   }));
-  const networkOf = (address: string): string | undefined => networks.find((n) => inCidr(address, n.cidr))?.name;
+  const networkOf = (address: string): string | undefined =>
+    networks.find((n) => inCidr(address, n.cidr))?.name;
 
   const gear = Object.entries(spec.gear ?? {}).map(([name, g]) => ({
     name,
@@ -110,7 +116,11 @@ export function normalise(spec: ParsedSpec, source: SourceLocator): Model {
       arch: h.arch,
       cpu: h.cpu,
       memoryMiB: sizeMiB(h.memory),
-      disks: Object.entries(h.disks ?? {}).map(([dn, d]) => ({ name: dn, sizeGiB: sizeGiB(d.size), type: d.type })),
+      disks: Object.entries(h.disks ?? {}).map(([dn, d]) => ({
+        name: dn,
+        sizeGiB: sizeGiB(d.size),
+        type: d.type,
+      })),
       address: { ...h.address },
       nics,
       dependsOn: h.dependsOn ?? [],
@@ -152,7 +162,9 @@ export function normalise(spec: ParsedSpec, source: SourceLocator): Model {
       address,
       mac: metal
         ? {}
-        : Object.fromEntries(Object.keys(address).map((n) => [n, g.mac?.[n]?.toLowerCase() ?? macFor(spec.name, name, n)])),
+        : Object.fromEntries(
+            Object.keys(address).map((n) => [n, g.mac?.[n]?.toLowerCase() ?? macFor(spec.name, name, n)]),
+          ),
       vmid: metal ? 0 : (g.vmid ?? 0),
       ha: g.ha,
       haGroup: g.haGroup,
@@ -164,22 +176,30 @@ export function normalise(spec: ParsedSpec, source: SourceLocator): Model {
   // Assigned after the explicit ones are known, in spec order.
   for (const g of guests) if (g.kind !== "metal" && g.vmid === 0) g.vmid = vmidFor(g.name);
   const guestByName = new Map(guests.map((g) => [g.name, g]));
-  const firstAddress = (guest: string): string => Object.values(guestByName.get(guest)?.address ?? {})[0] ?? "";
+  const firstAddress = (guest: string): string =>
+    Object.values(guestByName.get(guest)?.address ?? {})[0] ?? "";
 
   let proxmox: Proxmox | undefined;
   const pxNodes = spec.proxmox?.nodes ?? hosts.filter((h) => h.kind === "proxmox").map((h) => h.name);
   if (spec.proxmox || pxNodes.length > 0) {
     const links = spec.proxmox?.links ?? [networks[0]!.name];
     const firstNode = hostByName.get(pxNodes[0] ?? "");
-    const apiHost = firstNode ? (firstNode.address[links[0]!] ?? Object.values(firstNode.address)[0]) : undefined;
+    const apiHost = firstNode
+      ? (firstNode.address[links[0]!] ?? Object.values(firstNode.address)[0])
+      : undefined;
     proxmox = {
       cluster: spec.proxmox?.cluster ?? spec.name,
       nodes: pxNodes,
       links,
       qdevice: spec.proxmox?.qdevice,
       haGroups: Object.entries(spec.proxmox?.haGroups ?? {}).map(([name, g]) => ({ name, ...g })),
-      storage: pxStorage.length ? pxStorage : [{ name: "local-lvm", type: "lvmthin", shared: false, content: ["images", "rootdir"] }],
-      tokenMs: spec.proxmox?.tokenTimeout !== undefined ? durationMs(spec.proxmox.tokenTimeout) : 3000 + Math.max(0, pxNodes.length - 2) * 650,
+      storage: pxStorage.length
+        ? pxStorage
+        : [{ name: "local-lvm", type: "lvmthin", shared: false, content: ["images", "rootdir"] }],
+      tokenMs:
+        spec.proxmox?.tokenTimeout !== undefined
+          ? durationMs(spec.proxmox.tokenTimeout)
+          : 3000 + Math.max(0, pxNodes.length - 2) * 650,
       api: spec.proxmox?.api ?? `https://${apiHost ?? "pve"}:8006/`,
     };
   }
@@ -207,7 +227,8 @@ export function normalise(spec: ParsedSpec, source: SourceLocator): Model {
       },
       healthCheck: {
         interMs: lb.healthCheck?.inter !== undefined ? durationMs(lb.healthCheck.inter) : base.interMs,
-        fastinterMs: lb.healthCheck?.fastinter !== undefined ? durationMs(lb.healthCheck.fastinter) : base.fastinterMs,
+        fastinterMs:
+          lb.healthCheck?.fastinter !== undefined ? durationMs(lb.healthCheck.fastinter) : base.fastinterMs,
         fall: lb.healthCheck?.fall ?? base.fall,
         rise: lb.healthCheck?.rise ?? base.rise,
       },
@@ -216,7 +237,12 @@ export function normalise(spec: ParsedSpec, source: SourceLocator): Model {
 
   const metallbPools = Object.entries(spec.metallb?.pools ?? {}).map(([name, p]) => {
     const ranges = p.addresses.map(parseRange);
-    return { name, ranges, network: p.network ?? networkOf(intToIp(ranges[0]!.first)) ?? networks[0]!.name, autoAssign: p.autoAssign };
+    return {
+      name,
+      ranges,
+      network: p.network ?? networkOf(intToIp(ranges[0]!.first)) ?? networks[0]!.name,
+      autoAssign: p.autoAssign,
+    };
   });
 
   const servers = guests.filter((g) => g.role === "k3s-server").map((g) => g.name);
@@ -231,8 +257,15 @@ export function normalise(spec: ParsedSpec, source: SourceLocator): Model {
     const apiAddress = vip ?? lbVip ?? k?.api?.endpoint ?? firstAddress(servers[0] ?? "");
     const ingressVia: IngressVia =
       k?.ingress?.via ??
-      (loadBalancers.length ? "load-balancer" : metallbPools.length ? "metallb" : vip && holder === "kube-vip" ? "kube-vip" : "node");
-    const ingressLb = k?.ingress?.loadBalancer ?? (ingressVia === "load-balancer" ? loadBalancers[0]?.name : undefined);
+      (loadBalancers.length
+        ? "load-balancer"
+        : metallbPools.length
+          ? "metallb"
+          : vip && holder === "kube-vip"
+            ? "kube-vip"
+            : "node");
+    const ingressLb =
+      k?.ingress?.loadBalancer ?? (ingressVia === "load-balancer" ? loadBalancers[0]?.name : undefined);
     const ingressNode = k?.ingress?.node ?? (ingressVia === "node" ? servers[0] : undefined);
     const ingressAddress =
       k?.ingress?.address ??
@@ -281,7 +314,8 @@ export function normalise(spec: ParsedSpec, source: SourceLocator): Model {
       storageClass === "longhorn"
         ? {
             replicas: spec.storage?.longhorn?.replicas ?? Math.min(3, Math.max(1, k8sNodes)),
-            nodeDownPodDeletion: spec.storage?.longhorn?.nodeDownPodDeletion ?? "delete-both-statefulset-and-deployment-pod",
+            nodeDownPodDeletion:
+              spec.storage?.longhorn?.nodeDownPodDeletion ?? "delete-both-statefulset-and-deployment-pod",
             backupTarget: spec.storage?.longhorn?.backupTarget,
             snapshotSchedule: spec.storage?.longhorn?.snapshotSchedule ?? "0 3 * * *",
           }
@@ -291,7 +325,10 @@ export function normalise(spec: ParsedSpec, source: SourceLocator): Model {
   const databases: Database[] = Object.entries(spec.databases ?? {}).map(([name, d]) => ({
     name,
     engine: d.engine,
-    instances: d.engine === "patroni" ? (d.guests?.length ?? d.instances ?? 1) : (d.instances ?? Math.min(3, Math.max(1, k8sNodes))),
+    instances:
+      d.engine === "patroni"
+        ? (d.guests?.length ?? d.instances ?? 1)
+        : (d.instances ?? Math.min(3, Math.max(1, k8sNodes))),
     guests: d.guests ?? [],
     vip: d.vip,
     synchronous: d.synchronous,
@@ -310,7 +347,11 @@ export function normalise(spec: ParsedSpec, source: SourceLocator): Model {
       port: s.port ?? entry?.port ?? 80,
       replicas: s.replicas ?? entry?.replicas ?? 1,
       persistenceGiB:
-        s.persistence === false ? 0 : s.persistence !== undefined ? sizeGiB(s.persistence) : (entry?.persistenceGiB ?? 0),
+        s.persistence === false
+          ? 0
+          : s.persistence !== undefined
+            ? sizeGiB(s.persistence)
+            : (entry?.persistenceGiB ?? 0),
       hostname: s.hostname ?? (prefix ? `${prefix}.${domain}` : entry ? undefined : `${name}.${domain}`),
       database: s.database,
       target: s.target !== undefined ? probability(s.target) : undefined,
@@ -336,7 +377,10 @@ export function normalise(spec: ParsedSpec, source: SourceLocator): Model {
           tunnel,
           address: nthHost(tunnel, 1),
           exposes: wgSpec.exposes,
-          peers: Object.entries(wgSpec.peers).map(([peer, p]) => ({ name: peer, address: p.address ?? nthHost(tunnel, next++) })),
+          peers: Object.entries(wgSpec.peers).map(([peer, p]) => ({
+            name: peer,
+            address: p.address ?? nthHost(tunnel, next++),
+          })),
         };
       })()
     : undefined;

@@ -3,7 +3,16 @@
 // every value it reads instead of trusting the types.
 import type { Diagnostic, PathSegment, SourceLocator } from "../diagnostic/diagnostic.js";
 import { formatPath } from "../diagnostic/diagnostic.js";
-import { cidrRange, inCidr, inRange, ipToInt, intToIp, parseCidr, parseRange, rangesOverlap } from "../model/ip.js";
+import {
+  cidrRange,
+  inCidr,
+  inRange,
+  ipToInt,
+  intToIp,
+  parseCidr,
+  parseRange,
+  rangesOverlap,
+} from "../model/ip.js";
 import type { Cidr, IpRange } from "../model/model.js";
 import { didYouMean } from "../util/suggest.js";
 import { CATALOG_NAMES } from "./catalog-names.js";
@@ -48,7 +57,15 @@ export function crossCheck(input: unknown, source: SourceLocator): Diagnostic[] 
     hint: string,
     severity: Diagnostic["severity"] = "error",
   ): void => {
-    out.push({ code, severity, path: formatPath(path), file: source.file, ...source.locate(path), message, hint });
+    out.push({
+      code,
+      severity,
+      path: formatPath(path),
+      file: source.file,
+      ...source.locate(path),
+      message,
+      hint,
+    });
   };
   const where = (path: PathSegment[]): string => {
     const p = source.locate(path);
@@ -65,21 +82,37 @@ export function crossCheck(input: unknown, source: SourceLocator): Diagnostic[] 
     const cidr = parseCidr(c);
     for (const [other, oc] of networks) {
       if (rangesOverlap(cidrRange(cidr), cidrRange(oc))) {
-        report("HL020", ["networks", name, "cidr"], `${c} overlaps network \`${other}\` (${oc.text})`, "give each network its own subnet");
+        report(
+          "HL020",
+          ["networks", name, "cidr"],
+          `${c} overlaps network \`${other}\` (${oc.text})`,
+          "give each network its own subnet",
+        );
       }
     }
     networks.set(name, cidr);
     const gw = ip(get(net, "gateway"));
     if (gw) {
       gateways.set(name, gw);
-      if (!inCidr(gw, cidr)) report("HL011", ["networks", name, "gateway"], `gateway ${gw} is outside ${c}`, `pick an address in ${c}`);
+      if (!inCidr(gw, cidr))
+        report(
+          "HL011",
+          ["networks", name, "gateway"],
+          `gateway ${gw} is outside ${c}`,
+          `pick an address in ${c}`,
+        );
     }
     const ranges: IpRange[] = [];
     list(get(net, "dhcp")).forEach((d, i) => {
       const r = range(d);
       if (!r) return;
       if (!inCidr(r.first, cidr) || !inCidr(r.last, cidr)) {
-        report("HL011", ["networks", name, "dhcp", i], `DHCP range ${r.text} is outside ${c}`, `pick a range in ${c}`);
+        report(
+          "HL011",
+          ["networks", name, "dhcp", i],
+          `DHCP range ${r.text} is outside ${c}`,
+          `pick a range in ${c}`,
+        );
       }
       ranges.push(r);
     });
@@ -110,19 +143,35 @@ export function crossCheck(input: unknown, source: SourceLocator): Diagnostic[] 
     if (!cidr) return;
     if (!inCidr(address, cidr)) {
       const code = kind === "vip" ? "HL017" : "HL011";
-      report(code, path, `${address} is outside network \`${net}\` (${cidr.text})`, `pick an address in ${cidr.text}, or put it on another network`);
+      report(
+        code,
+        path,
+        `${address} is outside network \`${net}\` (${cidr.text})`,
+        `pick an address in ${cidr.text}, or put it on another network`,
+      );
       return;
     }
     const r = cidrRange(cidr);
     const n = ipToInt(address);
     if (cidr.prefix < 31 && (n === r.first || n === r.last)) {
-      report("HL019", path, `${address} is the ${n === r.first ? "network" : "broadcast"} address of ${cidr.text}`, "pick a host address");
+      report(
+        "HL019",
+        path,
+        `${address} is the ${n === r.first ? "network" : "broadcast"} address of ${cidr.text}`,
+        "pick a host address",
+      );
     } else if (gateways.get(net) === address) {
       report("HL019", path, `${address} is the gateway of \`${net}\``, "pick another address");
     }
     for (const d of dhcp.get(net) ?? []) {
       if (inRange(n, d)) {
-        report("HL018", path, `${address} lies in the DHCP range ${d.text} of \`${net}\``, "move it out of the range, or shrink the DHCP range on the router", "warning");
+        report(
+          "HL018",
+          path,
+          `${address} lies in the DHCP range ${d.text} of \`${net}\``,
+          "move it out of the range, or shrink the DHCP range on the router",
+          "warning",
+        );
       }
     }
   };
@@ -143,7 +192,12 @@ export function crossCheck(input: unknown, source: SourceLocator): Diagnostic[] 
     list(h.dependsOn).forEach((g, i) => {
       const gn = str(g);
       if (gn !== undefined && !gearNames.includes(gn)) {
-        report("HL015", ["hosts", name, "dependsOn", i], `unknown gear \`${gn}\``, gearNames.length ? didYouMean(gn, gearNames, "gear:") : "declare it under `gear:`");
+        report(
+          "HL015",
+          ["hosts", name, "dependsOn", i],
+          `unknown gear \`${gn}\``,
+          gearNames.length ? didYouMean(gn, gearNames, "gear:") : "declare it under `gear:`",
+        );
       }
     });
     const nicNets = new Set<string>();
@@ -161,7 +215,12 @@ export function crossCheck(input: unknown, source: SourceLocator): Diagnostic[] 
       checkAddress(net, addr, path, "static");
       claim(addr, path, `host \`${name}\``);
       if (isObj(h.nics) && !nicNets.has(net)) {
-        report("HL025", path, `host \`${name}\` has an address on \`${net}\` but none of its NICs carries it`, `add \`${net}\` to the networks of one of its NICs`);
+        report(
+          "HL025",
+          path,
+          `host \`${name}\` has an address on \`${net}\` but none of its NICs carries it`,
+          `add \`${net}\` to the networks of one of its NICs`,
+        );
       }
     }
   }
@@ -178,19 +237,39 @@ export function crossCheck(input: unknown, source: SourceLocator): Diagnostic[] 
     const hostName = str(g.host);
     const host = hostName !== undefined ? hosts.get(hostName) : undefined;
     if (hostName !== undefined && !host) {
-      report("HL012", ["guests", name, "host"], `guest \`${name}\` is placed on unknown host \`${hostName}\``, hostNames.length ? didYouMean(hostName, hostNames, "hosts:") : "declare the host under `hosts:`");
+      report(
+        "HL012",
+        ["guests", name, "host"],
+        `guest \`${name}\` is placed on unknown host \`${hostName}\``,
+        hostNames.length ? didYouMean(hostName, hostNames, "hosts:") : "declare the host under `hosts:`",
+      );
     }
     const kind = str(g.kind) ?? "vm";
     const hostKind = host ? str(host.kind) : undefined;
     if (host && hostKind) {
       if (kind === "metal" && hostKind === "proxmox") {
-        report("HL021", ["guests", name, "kind"], `a metal guest cannot sit on Proxmox host \`${hostName}\``, "use kind: vm or lxc, or make the host kind baremetal");
+        report(
+          "HL021",
+          ["guests", name, "kind"],
+          `a metal guest cannot sit on Proxmox host \`${hostName}\``,
+          "use kind: vm or lxc, or make the host kind baremetal",
+        );
       } else if (kind !== "metal" && hostKind !== "proxmox") {
-        report("HL021", ["guests", name, "kind"], `a ${kind} needs a Proxmox host, but \`${hostName}\` is ${hostKind}`, "use kind: metal for the OS on that host, or place it on a Proxmox host");
+        report(
+          "HL021",
+          ["guests", name, "kind"],
+          `a ${kind} needs a Proxmox host, but \`${hostName}\` is ${hostKind}`,
+          "use kind: metal for the OS on that host, or place it on a Proxmox host",
+        );
       }
     }
     if (kind === "metal" && isObj(g.address)) {
-      report("HL021", ["guests", name, "address"], "a metal guest uses its host's addresses", "remove `address:`; set them on the host");
+      report(
+        "HL021",
+        ["guests", name, "address"],
+        "a metal guest uses its host's addresses",
+        "remove `address:`; set them on the host",
+      );
     }
     for (const [net, a] of entries(g.address)) {
       const path: PathSegment[] = ["guests", name, "address", net];
@@ -206,26 +285,46 @@ export function crossCheck(input: unknown, source: SourceLocator): Diagnostic[] 
       const mac = str(m)?.toLowerCase();
       if (!mac) continue;
       const prev = macs.get(mac);
-      if (prev) report("HL023", path, `MAC ${mac} is already used by ${where(prev)}`, "give each interface its own MAC, or leave it out to derive one");
+      if (prev)
+        report(
+          "HL023",
+          path,
+          `MAC ${mac} is already used by ${where(prev)}`,
+          "give each interface its own MAC, or leave it out to derive one",
+        );
       else macs.set(mac, path);
     }
     if (typeof g.vmid === "number") {
       const prev = vmids.get(g.vmid);
-      if (prev) report("HL024", ["guests", name, "vmid"], `VMID ${g.vmid} is already used by ${where(prev)}`, "give each guest its own VMID, or leave it out");
+      if (prev)
+        report(
+          "HL024",
+          ["guests", name, "vmid"],
+          `VMID ${g.vmid} is already used by ${where(prev)}`,
+          "give each guest its own VMID, or leave it out",
+        );
       else vmids.set(g.vmid, ["guests", name, "vmid"]);
     }
     const hg = str(g.haGroup);
     if (hg !== undefined && !haGroupNames.includes(hg)) {
-      report("HL016", ["guests", name, "haGroup"], `unknown HA group \`${hg}\``, haGroupNames.length ? didYouMean(hg, haGroupNames, "groups:") : "declare it under `proxmox.haGroups`");
+      report(
+        "HL016",
+        ["guests", name, "haGroup"],
+        `unknown HA group \`${hg}\``,
+        haGroupNames.length ? didYouMean(hg, haGroupNames, "groups:") : "declare it under `proxmox.haGroups`",
+      );
     }
   }
-  for (const [name, nic] of [...hosts].flatMap(([h, o]) => entries(o.nics).map(([n, v]) => [`${h}/${n}`, v] as const))) {
+  for (const [name, nic] of [...hosts].flatMap(([h, o]) =>
+    entries(o.nics).map(([n, v]) => [`${h}/${n}`, v] as const),
+  )) {
     const mac = str(get(nic, "mac"))?.toLowerCase();
     if (!mac) continue;
     const [h, n] = name.split("/");
     const path: PathSegment[] = ["hosts", h!, "nics", n!, "mac"];
     const prev = macs.get(mac);
-    if (prev) report("HL023", path, `MAC ${mac} is already used by ${where(prev)}`, "each NIC has its own MAC");
+    if (prev)
+      report("HL023", path, `MAC ${mac} is already used by ${where(prev)}`, "each NIC has its own MAC");
     else macs.set(mac, path);
   }
 
@@ -233,7 +332,12 @@ export function crossCheck(input: unknown, source: SourceLocator): Diagnostic[] 
     const n = str(value);
     if (n === undefined) return undefined;
     if (!guests.has(n)) {
-      report("HL014", path, `unknown guest \`${n}\``, guestNames.length ? didYouMean(n, guestNames, "guests:") : "declare it under `guests:`");
+      report(
+        "HL014",
+        path,
+        `unknown guest \`${n}\``,
+        guestNames.length ? didYouMean(n, guestNames, "guests:") : "declare it under `guests:`",
+      );
       return undefined;
     }
     return n;
@@ -246,14 +350,25 @@ export function crossCheck(input: unknown, source: SourceLocator): Diagnostic[] 
   };
 
   // --- VIPs ------------------------------------------------------------------------------------
-  const vip = (address: unknown, netName: unknown, path: PathSegment[], netPath: PathSegment[], owner: string): string | undefined => {
+  const vip = (
+    address: unknown,
+    netName: unknown,
+    path: PathSegment[],
+    netPath: PathSegment[],
+    owner: string,
+  ): string | undefined => {
     const a = ip(address);
     if (!a) return undefined;
     let net = str(netName);
     if (net !== undefined && !checkNetworkRef(net, netPath)) return undefined;
     net ??= networkOf(a);
     if (!net) {
-      report("HL017", path, `${owner} ${a} is outside every network`, `pick an address in ${[...networks.values()].map((c) => c.text).join(" or ") || "a declared network"}`);
+      report(
+        "HL017",
+        path,
+        `${owner} ${a} is outside every network`,
+        `pick an address in ${[...networks.values()].map((c) => c.text).join(" or ") || "a declared network"}`,
+      );
       return a;
     }
     checkAddress(net, a, path, "vip");
@@ -265,10 +380,22 @@ export function crossCheck(input: unknown, source: SourceLocator): Diagnostic[] 
     list(get(lb, "guests")).forEach((g, i) => {
       const gn = checkGuestRef(g, ["loadBalancers", name, "guests", i]);
       if (gn && str(guests.get(gn)?.role) !== "load-balancer") {
-        report("HL026", ["loadBalancers", name, "guests", i], `guest \`${gn}\` runs HAProxy but its role is \`${str(guests.get(gn)?.role)}\``, "set its role to load-balancer", "warning");
+        report(
+          "HL026",
+          ["loadBalancers", name, "guests", i],
+          `guest \`${gn}\` runs HAProxy but its role is \`${str(guests.get(gn)?.role)}\``,
+          "set its role to load-balancer",
+          "warning",
+        );
       }
     });
-    const a = vip(get(lb, "vip"), get(lb, "network"), ["loadBalancers", name, "vip"], ["loadBalancers", name, "network"], "VIP");
+    const a = vip(
+      get(lb, "vip"),
+      get(lb, "network"),
+      ["loadBalancers", name, "vip"],
+      ["loadBalancers", name, "network"],
+      "VIP",
+    );
     if (a) {
       lbVips.set(name, a);
       claim(a, ["loadBalancers", name, "vip"], `load balancer \`${name}\``);
@@ -278,7 +405,12 @@ export function crossCheck(input: unknown, source: SourceLocator): Diagnostic[] 
   const checkLbRef = (value: unknown, path: PathSegment[]): void => {
     const n = str(value);
     if (n !== undefined && !lbNames.includes(n)) {
-      report("HL016", path, `unknown load balancer \`${n}\``, lbNames.length ? didYouMean(n, lbNames, "load balancers:") : "declare it under `loadBalancers:`");
+      report(
+        "HL016",
+        path,
+        `unknown load balancer \`${n}\``,
+        lbNames.length ? didYouMean(n, lbNames, "load balancers:") : "declare it under `loadBalancers:`",
+      );
     }
   };
 
@@ -290,14 +422,26 @@ export function crossCheck(input: unknown, source: SourceLocator): Diagnostic[] 
     claim(apiVip, ["kubernetes", "api", "vip"], "the API VIP");
   }
   if (holder === "load-balancer" && lbNames.length === 0) {
-    report("HL027", ["kubernetes", "api", "holder"], "the API VIP is held by a load balancer, but none is declared", "add a pair under `loadBalancers:`, or use holder: kube-vip");
+    report(
+      "HL027",
+      ["kubernetes", "api", "holder"],
+      "the API VIP is held by a load balancer, but none is declared",
+      "add a pair under `loadBalancers:`, or use holder: kube-vip",
+    );
   }
   const ingress = get(k8s, "ingress");
   checkLbRef(get(ingress, "loadBalancer"), ["kubernetes", "ingress", "loadBalancer"]);
   checkGuestRef(get(ingress, "node"), ["kubernetes", "ingress", "node"]);
-  const ingressAddr = vip(get(ingress, "address"), undefined, ["kubernetes", "ingress", "address"], [], "ingress address");
+  const ingressAddr = vip(
+    get(ingress, "address"),
+    undefined,
+    ["kubernetes", "ingress", "address"],
+    [],
+    "ingress address",
+  );
   const via = str(get(ingress, "via"));
-  if (ingressAddr && via === "kube-vip" && ingressAddr !== apiVip) claim(ingressAddr, ["kubernetes", "ingress", "address"], "the ingress VIP");
+  if (ingressAddr && via === "kube-vip" && ingressAddr !== apiVip)
+    claim(ingressAddr, ["kubernetes", "ingress", "address"], "the ingress VIP");
 
   // --- MetalLB pools --------------------------------------------------------------------------
   const pools: { range: IpRange; path: PathSegment[] }[] = [];
@@ -310,14 +454,31 @@ export function crossCheck(input: unknown, source: SourceLocator): Diagnostic[] 
       const net = netName ?? networkOf(intToIp(r.first));
       const cidr = net ? networks.get(net) : undefined;
       if (!cidr || !inCidr(r.first, cidr) || !inCidr(r.last, cidr)) {
-        report("HL017", path, `pool range ${r.text} is outside ${net ? `network \`${net}\`` : "every network"}`, "MetalLB answers ARP only on the nodes' own subnet: pick a range inside it");
+        report(
+          "HL017",
+          path,
+          `pool range ${r.text} is outside ${net ? `network \`${net}\`` : "every network"}`,
+          "MetalLB answers ARP only on the nodes' own subnet: pick a range inside it",
+        );
         return;
       }
       for (const d of dhcp.get(net!) ?? []) {
-        if (rangesOverlap(r, d)) report("HL020", path, `pool range ${r.text} overlaps the DHCP range ${d.text}`, "the router would hand the same addresses out: shrink one of them");
+        if (rangesOverlap(r, d))
+          report(
+            "HL020",
+            path,
+            `pool range ${r.text} overlaps the DHCP range ${d.text}`,
+            "the router would hand the same addresses out: shrink one of them",
+          );
       }
       for (const p of pools) {
-        if (rangesOverlap(r, p.range)) report("HL020", path, `pool range ${r.text} overlaps ${where(p.path)}`, "pools must not share addresses");
+        if (rangesOverlap(r, p.range))
+          report(
+            "HL020",
+            path,
+            `pool range ${r.text} overlaps ${where(p.path)}`,
+            "pools must not share addresses",
+          );
       }
       pools.push({ range: r, path });
     });
@@ -329,7 +490,13 @@ export function crossCheck(input: unknown, source: SourceLocator): Diagnostic[] 
     if (!c || !CIDR.test(c)) continue;
     const r = cidrRange(parseCidr(c));
     for (const [n, nc] of networks) {
-      if (rangesOverlap(r, cidrRange(nc))) report("HL020", ["kubernetes", key], `${c} overlaps network \`${n}\` (${nc.text})`, "pods and services need a range no LAN uses, e.g. 10.42.0.0/16 and 10.43.0.0/16");
+      if (rangesOverlap(r, cidrRange(nc)))
+        report(
+          "HL020",
+          ["kubernetes", key],
+          `${c} overlaps network \`${n}\` (${nc.text})`,
+          "pods and services need a range no LAN uses, e.g. 10.42.0.0/16 and 10.43.0.0/16",
+        );
     }
   }
 
@@ -343,11 +510,21 @@ export function crossCheck(input: unknown, source: SourceLocator): Diagnostic[] 
   for (const [name, svc] of entries(get(input, "services"))) {
     const catalog = str(get(svc, "catalog"));
     if (catalog === undefined && get(svc, "image") === undefined && !CATALOG_NAMES.includes(name)) {
-      report("HL022", ["services", name], `\`${name}\` is not in the catalogue and has no image`, `${didYouMean(name, CATALOG_NAMES, "catalogue:")} For your own app, give \`image:\` and \`port:\`.`);
+      report(
+        "HL022",
+        ["services", name],
+        `\`${name}\` is not in the catalogue and has no image`,
+        `${didYouMean(name, CATALOG_NAMES, "catalogue:")} For your own app, give \`image:\` and \`port:\`.`,
+      );
     }
     const db = str(get(svc, "database"));
     if (db !== undefined && !dbNames.includes(db)) {
-      report("HL016", ["services", name, "database"], `unknown database \`${db}\``, dbNames.length ? didYouMean(db, dbNames, "databases:") : "declare it under `databases:`");
+      report(
+        "HL016",
+        ["services", name, "database"],
+        `unknown database \`${db}\``,
+        dbNames.length ? didYouMean(db, dbNames, "databases:") : "declare it under `databases:`",
+      );
     }
     list(get(svc, "on")).forEach((g, i) => checkGuestRef(g, ["services", name, "on", i]));
   }
@@ -359,7 +536,13 @@ export function crossCheck(input: unknown, source: SourceLocator): Diagnostic[] 
     if (hn === undefined) return;
     checkHostRef(hn, ["proxmox", "nodes", i]);
     const h = hosts.get(hn);
-    if (h && str(h.kind) !== "proxmox") report("HL021", ["proxmox", "nodes", i], `\`${hn}\` is listed as a Proxmox node but its kind is ${str(h.kind)}`, "set kind: proxmox on the host");
+    if (h && str(h.kind) !== "proxmox")
+      report(
+        "HL021",
+        ["proxmox", "nodes", i],
+        `\`${hn}\` is listed as a Proxmox node but its kind is ${str(h.kind)}`,
+        "set kind: proxmox on the host",
+      );
     pxNodes.push(hn);
   });
   list(get(px, "links")).forEach((n, i) => checkNetworkRef(n, ["proxmox", "links", i]));
@@ -372,23 +555,47 @@ export function crossCheck(input: unknown, source: SourceLocator): Diagnostic[] 
   if (isObj(wg)) {
     const gn = checkGuestRef(wg.guest, ["vpn", "wireguard", "guest"]);
     if (gn && str(guests.get(gn)?.role) !== "vpn") {
-      report("HL026", ["vpn", "wireguard", "guest"], `guest \`${gn}\` runs WireGuard but its role is \`${str(guests.get(gn)?.role)}\``, "set its role to vpn", "warning");
+      report(
+        "HL026",
+        ["vpn", "wireguard", "guest"],
+        `guest \`${gn}\` runs WireGuard but its role is \`${str(guests.get(gn)?.role)}\``,
+        "set its role to vpn",
+        "warning",
+      );
     }
     checkNetworkRef(wg.network, ["vpn", "wireguard", "network"]);
     list(wg.exposes).forEach((n, i) => checkNetworkRef(n, ["vpn", "wireguard", "exposes", i]));
     const t = str(wg.tunnel);
     const tunnel = t && CIDR.test(t) ? parseCidr(t) : parseCidr("10.99.0.0/24");
     for (const [n, nc] of networks) {
-      if (rangesOverlap(cidrRange(tunnel), cidrRange(nc))) report("HL020", ["vpn", "wireguard", "tunnel"], `tunnel ${tunnel.text} overlaps network \`${n}\``, "pick a tunnel subnet no LAN uses");
+      if (rangesOverlap(cidrRange(tunnel), cidrRange(nc)))
+        report(
+          "HL020",
+          ["vpn", "wireguard", "tunnel"],
+          `tunnel ${tunnel.text} overlaps network \`${n}\``,
+          "pick a tunnel subnet no LAN uses",
+        );
     }
     const peerAddrs = new Map<string, PathSegment[]>();
     for (const [peer, p] of entries(wg.peers)) {
       const a = ip(get(p, "address"));
       const path: PathSegment[] = ["vpn", "wireguard", "peers", peer, "address"];
       if (!a) continue;
-      if (!inCidr(a, tunnel)) report("HL011", path, `${a} is outside the tunnel ${tunnel.text}`, `pick an address in ${tunnel.text}`);
+      if (!inCidr(a, tunnel))
+        report(
+          "HL011",
+          path,
+          `${a} is outside the tunnel ${tunnel.text}`,
+          `pick an address in ${tunnel.text}`,
+        );
       const prev = peerAddrs.get(a);
-      if (prev) report("HL010", path, `${a} is already used by ${where(prev)}`, "give each peer its own tunnel address");
+      if (prev)
+        report(
+          "HL010",
+          path,
+          `${a} is already used by ${where(prev)}`,
+          "give each peer its own tunnel address",
+        );
       else peerAddrs.set(a, path);
     }
   }
@@ -398,13 +605,26 @@ export function crossCheck(input: unknown, source: SourceLocator): Diagnostic[] 
   for (const c of claims) {
     const prev = seen.get(c.address);
     if (prev) {
-      report("HL010", c.path, `${intToIp(c.address)} is already used by ${prev.owner} at ${where(prev.path)}`, "every host, guest and VIP needs its own address");
+      report(
+        "HL010",
+        c.path,
+        `${intToIp(c.address)} is already used by ${prev.owner} at ${where(prev.path)}`,
+        "every host, guest and VIP needs its own address",
+      );
     } else seen.set(c.address, c);
   }
   for (const c of claims) {
     for (const p of pools) {
-      if (inRange(c.address, p.range) && !(via === "metallb" && formatPath(c.path) === "kubernetes.ingress.address")) {
-        report("HL020", c.path, `${intToIp(c.address)} (${c.owner}) lies in the MetalLB pool ${p.range.text}`, "MetalLB could give it to a service: move the address or the pool");
+      if (
+        inRange(c.address, p.range) &&
+        !(via === "metallb" && formatPath(c.path) === "kubernetes.ingress.address")
+      ) {
+        report(
+          "HL020",
+          c.path,
+          `${intToIp(c.address)} (${c.owner}) lies in the MetalLB pool ${p.range.text}`,
+          "MetalLB could give it to a service: move the address or the pool",
+        );
       }
     }
   }

@@ -27,7 +27,8 @@ export interface LoadResult {
 export function checkSpecValue(input: unknown, source: YamlSourceLocator): LoadResult {
   const diagnostics: Diagnostic[] = [];
   const parsed = specSchema.safeParse(input);
-  if (!parsed.success) diagnostics.push(...issuesToDiagnostics(parsed.error.issues, specSchema, input, source));
+  if (!parsed.success)
+    diagnostics.push(...issuesToDiagnostics(parsed.error.issues, specSchema, input, source));
   diagnostics.push(...crossCheck(input, source));
   const timings = (input as { plan?: { timings?: unknown } } | null)?.plan?.timings;
   if (timings && typeof timings === "object") {
@@ -51,11 +52,15 @@ export function checkSpecValue(input: unknown, source: YamlSourceLocator): LoadR
   return { diagnostics: sorted, model: normalise(parsed.data, source), source };
 }
 
-
 export function loadSpecText(text: string, file: string): LoadResult {
   const lines = new LineCounter();
   // logLevel "error": the yaml package would otherwise print its own warnings to stderr.
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, logLevel: "error" });
+  const doc = parseDocument(text, {
+    lineCounter: lines,
+    prettyErrors: false,
+    uniqueKeys: true,
+    logLevel: "error",
+  });
   const source = yamlSource(file, text, doc, lines);
   const syntax: Diagnostic[] = [...doc.errors, ...doc.warnings].map((e) => {
     const p = lines.linePos(e.pos[0]);
@@ -75,7 +80,16 @@ export function loadSpecText(text: string, file: string): LoadResult {
     Pair(_, pair) {
       if (pair.key !== null && !isScalar(pair.key)) {
         const p = lines.linePos((pair.key as { range?: [number, number, number] }).range?.[0] ?? 0);
-        syntax.push({ code: "HL001", severity: "error", path: "", file, line: p.line, column: p.col, message: "a key must be a plain name, not a list or a map", hint: "check for a stray `?`, `[` or `{` before the colon" });
+        syntax.push({
+          code: "HL001",
+          severity: "error",
+          path: "",
+          file,
+          line: p.line,
+          column: p.col,
+          message: "a key must be a plain name, not a list or a map",
+          hint: "check for a stray `?`, `[` or `{` before the colon",
+        });
       }
     },
   });
@@ -85,13 +99,35 @@ export function loadSpecText(text: string, file: string): LoadResult {
     value = doc.toJS({ maxAliasCount: 1000 });
   } catch (err) {
     return {
-      diagnostics: [{ code: "HL001", severity: "error", path: "", file, line: 1, column: 1, message: (err as Error).message, hint: "simplify the aliases in this document" }],
+      diagnostics: [
+        {
+          code: "HL001",
+          severity: "error",
+          path: "",
+          file,
+          line: 1,
+          column: 1,
+          message: (err as Error).message,
+          hint: "simplify the aliases in this document",
+        },
+      ],
       source,
     };
   }
   if (value === null || value === undefined || typeof value !== "object" || Array.isArray(value)) {
     return {
-      diagnostics: [{ code: "HL003", severity: "error", path: "", file, line: 1, column: 1, message: "the spec must be a map of sections", hint: "start from `hlab init` for a commented example" }],
+      diagnostics: [
+        {
+          code: "HL003",
+          severity: "error",
+          path: "",
+          file,
+          line: 1,
+          column: 1,
+          message: "the spec must be a map of sections",
+          hint: "start from `hlab init` for a commented example",
+        },
+      ],
       source,
     };
   }
@@ -130,7 +166,18 @@ function unreadable(path: string, err: unknown): LoadResult {
   const e = err as NodeJS.ErrnoException;
   const why = e.code === "ENOENT" ? "no such file" : e.code === "EISDIR" ? "it is a directory" : e.message;
   return {
-    diagnostics: [{ code: "HL028", severity: "error", path: "", file: path, line: 0, column: 0, message: `cannot read the spec: ${why}`, hint: "check the path, or create a spec with `hlab init`" }],
+    diagnostics: [
+      {
+        code: "HL028",
+        severity: "error",
+        path: "",
+        file: path,
+        line: 0,
+        column: 0,
+        message: `cannot read the spec: ${why}`,
+        hint: "check the path, or create a spec with `hlab init`",
+      },
+    ],
     source: noSource(path),
   };
 }
@@ -146,9 +193,17 @@ async function loadConfigModule(path: string): Promise<LoadResult> {
       // defineHomelab is the identity: the config needs nothing from hlab at run time, so the import
       // is replaced rather than resolved from a data: URL (which cannot resolve bare specifiers).
       const js = ts
-        .transpileModule(text, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } })
-        .outputText.replace(/^import\s*\{[^}]*\}\s*from\s*["']hlab["'];?$/m, "const defineHomelab = (s) => s;");
-      mod = (await import(`data:text/javascript;base64,${Buffer.from(js).toString("base64")}`)) as Record<string, unknown>;
+        .transpileModule(text, {
+          compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
+        })
+        .outputText.replace(
+          /^import\s*\{[^}]*\}\s*from\s*["']hlab["'];?$/m,
+          "const defineHomelab = (s) => s;",
+        );
+      mod = (await import(`data:text/javascript;base64,${Buffer.from(js).toString("base64")}`)) as Record<
+        string,
+        unknown
+      >;
     } else {
       mod = (await import(pathToFileURL(abs).href)) as Record<string, unknown>;
     }

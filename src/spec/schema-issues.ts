@@ -122,31 +122,54 @@ export function issuesToDiagnostics(
           );
         } else {
           const want = TYPE_WORDS[issue.expected] ?? issue.expected;
-          push("HL003", path, `expected ${want}, found ${describeValue(value)}`, `write ${want} here${exampleFor(here)}`);
+          push(
+            "HL003",
+            path,
+            `expected ${want}, found ${describeValue(value)}`,
+            `write ${want} here${exampleFor(here)}`,
+          );
         }
         return;
       }
       case "invalid_value": {
         const allowed = issue.values.map((v) => String(v));
         const hint =
-          typeof value === "string" ? didYouMean(value, allowed, "allowed:") : `allowed: ${allowed.join(", ")}`;
+          typeof value === "string"
+            ? didYouMean(value, allowed, "allowed:")
+            : `allowed: ${allowed.join(", ")}`;
         push("HL005", path, `${describeValue(value)} is not allowed here`, hint);
         return;
       }
       case "invalid_format": {
-        push("HL005", path, `${describeValue(value)} is not ${issue.message ?? "valid"}`, `write ${issue.message}`);
+        push(
+          "HL005",
+          path,
+          `${describeValue(value)} is not ${issue.message ?? "valid"}`,
+          `write ${issue.message}`,
+        );
         return;
       }
       case "too_small":
       case "too_big": {
         const bound = issue.code === "too_small" ? `at least ${issue.minimum}` : `at most ${issue.maximum}`;
         const what = issue.origin === "array" ? "items" : issue.origin === "string" ? "characters" : "";
-        push("HL005", path, `${describeValue(value)} is out of range`, `give ${bound}${what ? " " + what : ""}`);
+        push(
+          "HL005",
+          path,
+          `${describeValue(value)} is out of range`,
+          `give ${bound}${what ? " " + what : ""}`,
+        );
         return;
       }
       case "invalid_key": {
         const key = path[path.length - 1];
-        push("HL005", path, `\`${String(key)}\` is not a valid name`, "use lower-case letters, digits and '-'", "key");
+        push(
+          "HL005",
+          path,
+          `\`${String(key)}\` is not a valid name`,
+          "use lower-case letters, digits and '-'",
+          "key",
+        );
         return;
       }
       case "invalid_union": {

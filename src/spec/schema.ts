@@ -17,7 +17,10 @@ const HOSTNAME = /^([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]*[a-z0-9]
 export const name = z.string().regex(NAME, "a lower-case name: letters, digits and '-'");
 export const size = z.string().regex(SIZE, "a size with a unit, like 16GiB or 512MiB");
 export const duration = z
-  .union([z.number().nonnegative(), z.string().regex(DURATION, "a duration with a unit, like 500ms, 2s, 24h")])
+  .union([
+    z.number().nonnegative(),
+    z.string().regex(DURATION, "a duration with a unit, like 500ms, 2s, 24h"),
+  ])
   .describe("A duration: 500ms, 2s, 5m, 24h, 30d, 1y; a bare number is seconds.");
 export const ipv4 = z.string().regex(IPV4, "an IPv4 address like 192.168.1.10");
 export const cidr = z.string().regex(CIDR, "a CIDR like 192.168.1.0/24");
@@ -44,8 +47,15 @@ export const network = z
     cidr: cidr.describe("The segment's subnet."),
     gateway: ipv4.optional(),
     vlan: z.number().int().min(1).max(4094).optional().describe("802.1Q tag; omitted means untagged."),
-    bridge: z.string().regex(/^[a-zA-Z0-9_.-]{1,15}$/).optional().describe("Proxmox bridge; default vmbr0, vmbr1... in spec order (tagged networks share vmbr0)."),
-    dhcp: z.array(ipRange).optional().describe("Ranges a DHCP server hands out: static addresses stay clear."),
+    bridge: z
+      .string()
+      .regex(/^[a-zA-Z0-9_.-]{1,15}$/)
+      .optional()
+      .describe("Proxmox bridge; default vmbr0, vmbr1... in spec order (tagged networks share vmbr0)."),
+    dhcp: z
+      .array(ipRange)
+      .optional()
+      .describe("Ranges a DHCP server hands out: static addresses stay clear."),
     dns: z.array(ipv4).optional().describe("DNS servers for guests on this network."),
     role: networkRole
       .optional()
@@ -75,14 +85,19 @@ export const disk = z.strictObject({
 
 export const host = z
   .strictObject({
-    kind: z.enum(["proxmox", "baremetal", "sbc"]).describe("proxmox: a PVE node; baremetal/sbc: an OS on metal."),
+    kind: z
+      .enum(["proxmox", "baremetal", "sbc"])
+      .describe("proxmox: a PVE node; baremetal/sbc: an OS on metal."),
     model: z.string().optional(),
     arch: z.enum(["amd64", "arm64"]).default("amd64"),
     cpu: z.number().int().positive().describe("CPU cores (threads Proxmox can schedule)."),
     memory: size,
     disks: z.record(name, disk).optional(),
     address: z.record(name, ipv4).describe("The host's address on each network, by network name."),
-    nics: z.record(z.string().regex(/^[a-zA-Z0-9_.-]{1,15}$/), nic).optional().describe("Default: one NIC on all."),
+    nics: z
+      .record(z.string().regex(/^[a-zA-Z0-9_.-]{1,15}$/), nic)
+      .optional()
+      .describe("Default: one NIC on all."),
     dependsOn: z.array(name).optional().describe("Shared gear (power, switch, ISP box) this host needs."),
     reliability: reliability.optional(),
   })
@@ -127,7 +142,12 @@ export const proxmox = z
   .strictObject({
     cluster: name.describe("Corosync cluster name."),
     nodes: z.array(name).optional().describe("Default: every host of kind proxmox."),
-    links: z.array(name).min(1).max(8).optional().describe("Networks for Corosync link0, link1...; default lan."),
+    links: z
+      .array(name)
+      .min(1)
+      .max(8)
+      .optional()
+      .describe("Networks for Corosync link0, link1...; default lan."),
     qdevice: z
       .strictObject({ host: name.describe("A host or guest outside the cluster running corosync-qnetd.") })
       .optional(),
@@ -150,7 +170,11 @@ export const proxmox = z
 export const kubernetes = z
   .strictObject({
     distribution: z.literal("k3s").default("k3s"),
-    version: z.string().regex(/^v\d+\.\d+\.\d+\+k3s\d+$/).optional().describe("Pinned k3s release."),
+    version: z
+      .string()
+      .regex(/^v\d+\.\d+\.\d+\+k3s\d+$/)
+      .optional()
+      .describe("Pinned k3s release."),
     datastore: z.enum(["embedded-etcd", "sqlite"]).optional().describe("Default: etcd with >1 server."),
     api: z
       .strictObject({
@@ -176,10 +200,15 @@ export const kubernetes = z
     serviceCidr: cidr.default("10.43.0.0/16"),
     clusterDomain: z.string().default("cluster.local"),
     flannelBackend: z.enum(["vxlan", "host-gw", "wireguard-native", "none"]).default("vxlan"),
-    disable: z.array(z.enum(["traefik", "servicelb", "local-storage", "metrics-server", "coredns"])).optional(),
+    disable: z
+      .array(z.enum(["traefik", "servicelb", "local-storage", "metrics-server", "coredns"]))
+      .optional(),
     secretsEncryption: z.boolean().default(true),
     etcdSnapshots: z
-      .strictObject({ schedule: z.string().default("0 */6 * * *"), retention: z.number().int().positive().default(12) })
+      .strictObject({
+        schedule: z.string().default("0 */6 * * *"),
+        retention: z.number().int().positive().default(12),
+      })
       .optional(),
     nodeDownEviction: duration.optional().describe("Toleration for not-ready/unreachable; default 300s."),
     ingress: z
@@ -294,11 +323,16 @@ export const catalogName = z.enum([
 
 export const service = z
   .strictObject({
-    catalog: catalogName.optional().describe("The catalogue entry; default: the service's own key if it is one."),
+    catalog: catalogName
+      .optional()
+      .describe("The catalogue entry; default: the service's own key if it is one."),
     image: z.string().optional().describe("User apps: the container image."),
     port: z.number().int().min(1).max(65535).optional(),
     replicas: z.number().int().min(1).max(50).optional(),
-    persistence: z.union([size, z.literal(false)]).optional().describe("Volume size, or false."),
+    persistence: z
+      .union([size, z.literal(false)])
+      .optional()
+      .describe("Volume size, or false."),
     hostname: z.string().regex(HOSTNAME).optional(),
     database: name.optional().describe("A database of `databases` it needs."),
     target: probability.optional().describe("Availability target, e.g. 99.9%."),
@@ -344,14 +378,20 @@ export const spec = z
       .optional(),
     access: z
       .strictObject({
-        user: z.string().regex(/^[a-z_][a-z0-9_-]{0,31}$/).default("hlab"),
+        user: z
+          .string()
+          .regex(/^[a-z_][a-z0-9_-]{0,31}$/)
+          .default("hlab"),
         sshKeys: z.array(z.string().regex(/^(ssh-(ed25519|rsa)|ecdsa-sha2-nistp\d+) \S+/)).default([]),
         timezone: z.string().default("Etc/UTC"),
       })
       .optional(),
     secrets: z
       .strictObject({
-        recipients: z.array(z.string().regex(/^age1[0-9a-z]{58}$/)).min(1).describe("age public keys."),
+        recipients: z
+          .array(z.string().regex(/^age1[0-9a-z]{58}$/))
+          .min(1)
+          .describe("age public keys."),
       })
       .optional(),
     plan: z

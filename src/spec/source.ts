@@ -21,7 +21,9 @@ export function yamlSource(file: string, text: string, doc: Document, lines: Lin
     let key: Node | null = null;
     for (const seg of path) {
       if (isMap(node)) {
-        const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(seg));
+        const pair = node.items.find(
+          (p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(seg),
+        );
         if (!pair) break;
         key = pair.key as Node;
         node = (pair.value as Node | null) ?? key;

@@ -284,3 +284,20 @@ test("property: through the whole pipeline, a replica on a new host never lowers
     );
   }
 });
+
+test("seed 002: guests on internal networks only have no default route, and the plan says where", async () => {
+  const file = "examples/seed002-segmented.yaml";
+  const r = planModel(await model(file));
+  const hl123 = r.findings.filter((d) => d.code === "HL123");
+  assert.deepEqual(hl123.map((d) => d.path).sort(), [
+    "guests.k3s-1.address",
+    "guests.k3s-2.address",
+    "guests.k3s-3.address",
+    "guests.manager.address",
+  ]);
+  assert.equal(hl123[0]!.severity, "warning");
+  assert.equal(hl123.find((d) => d.path === "guests.manager.address")!.line, lineOf(file, "manager: {"));
+  assert.match(hl123[0]!.hint, /gateway/);
+  // A flat LAN with a gateway: nothing to say.
+  assert.ok(!planModel(await model(SEED004)).findings.some((d) => d.code === "HL123"));
+});

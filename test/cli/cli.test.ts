@@ -26,7 +26,9 @@ function io(color = false): Io & { stdout: string; stderr: string } {
   return o;
 }
 
-const examples = readdirSync("examples").filter((f) => f.endsWith(".yaml")).map((f) => join("examples", f));
+const examples = readdirSync("examples")
+  .filter((f) => f.endsWith(".yaml"))
+  .map((f) => join("examples", f));
 const tmp = mkdtempSync(join(tmpdir(), "hlab-cli-"));
 after(() => rmSync(tmp, { recursive: true, force: true }));
 
@@ -52,7 +54,16 @@ test("check --json: the documented shape", async () => {
   const parsed = JSON.parse(o.stdout) as { diagnostics: Record<string, unknown>[] };
   assert.equal(parsed.diagnostics.length, 4);
   for (const d of parsed.diagnostics) {
-    assert.deepEqual(Object.keys(d), ["code", "severity", "path", "file", "line", "column", "message", "hint"]);
+    assert.deepEqual(Object.keys(d), [
+      "code",
+      "severity",
+      "path",
+      "file",
+      "line",
+      "column",
+      "message",
+      "hint",
+    ]);
   }
 });
 
@@ -116,7 +127,11 @@ test("a typed homelab.config.ts loads through defineHomelab", async () => {
 test("the installed binary sets its exit code", async () => {
   const ok = await run(process.execPath, ["dist/src/cli/bin.js", "check", ...examples]);
   assert.equal(ok.code, 0);
-  const bad = await run(process.execPath, ["dist/src/cli/bin.js", "check", "test/fixtures/four-mistakes.yaml"]);
+  const bad = await run(process.execPath, [
+    "dist/src/cli/bin.js",
+    "check",
+    "test/fixtures/four-mistakes.yaml",
+  ]);
   assert.equal(bad.code, 1);
   const usage = await run(process.execPath, ["dist/src/cli/bin.js", "check"]);
   assert.equal(usage.code, 2);

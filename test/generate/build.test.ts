@@ -118,6 +118,18 @@ test("without a recipient nothing is written; with other recipients the build wa
   assert.ok(r.diagnostics.some((d) => d.code === "HL301" && /update-keys/.test(d.hint)));
 });
 
+test("a rebuild where no recipient is known keeps the manifest's recipients", async () => {
+  const me = await testIdentity();
+  const out = await tempDir("hlab-build-");
+  const model = await exampleModel("examples/seed004-three-nodes.yaml");
+  await build(model, { outDir: out, recipients: [me.recipient], now: NOW });
+  const before = await readFile(join(out, ".hlab/manifest.json"), "utf8");
+  const again = await build(model, { outDir: out, recipients: [], now: NOW });
+  assert.equal(again.written, true, "every secret exists, so no recipient is needed");
+  assert.equal(await readFile(join(out, ".hlab/manifest.json"), "utf8"), before);
+  assert.ok(before.includes(me.recipient));
+});
+
 test("--dry-run computes everything and writes nothing", async () => {
   const me = await testIdentity();
   const out = await tempDir("hlab-build-");

@@ -102,6 +102,17 @@ test("statistics are served on the guest's own address, never on the VIP", async
   assert.ok(stats.includes("http-request use-service prometheus-exporter if { path /metrics }"));
 });
 
+test("/healthz fails while any backend has no server up (keepalived's route check reads it)", async () => {
+  const files = haproxyGenerator.generate(await example("seed003-lb-pair"), ctx);
+  const cfg = file(files, "nodes/k3s-lb01/etc/haproxy/haproxy.cfg");
+  assert.match(
+    cfg,
+    /monitor fail if \{ nbsrv\(edge_6443\) lt 1 \} \|\| \{ nbsrv\(edge_80\) lt 1 \} \|\| \{ nbsrv\(edge_443\) lt 1 \}/,
+  );
+  // haproxy warns when a monitor rule follows an http-request rule (it runs first anyway).
+  assert.ok(cfg.indexOf("monitor fail") < cfg.indexOf("http-request"));
+});
+
 test("seed002: ingress on the VIP and the public address, stats and backends on apps", async () => {
   const cfg = file(
     haproxyGenerator.generate(await example("seed002-segmented"), ctx),

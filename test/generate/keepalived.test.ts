@@ -80,6 +80,23 @@ test("the track script checks this guest's own HAProxy, inside its network names
   assert.doesNotMatch(conf, /pidof|killall/);
 });
 
+test("a guest that can route to no server gives way: the route check drops it below every peer", async () => {
+  const files = confs(await example("seed003-lb-pair"));
+  for (const [path, conf] of files) {
+    assert.match(
+      conf,
+      /script "\/usr\/bin\/curl -fso \/dev\/null --max-time 1 http:\/\/192\.168\.1\.[67]:8404\/healthz"/,
+    );
+    // 150 - 51 = 99 is below the backup's 100: a backup that can route outranks a master that cannot.
+    assert.ok(instance(conf).includes("chk_haproxy_routes weight -51"), path);
+  }
+});
+
+test("two masters meeting again: the one stepping down advertises once more, so the winner re-sends its ARPs", async () => {
+  for (const conf of confs(await example("seed003-lb-pair")).values())
+    assert.ok(instance(conf).includes("higher_prio_send_advert"));
+});
+
 test("a single load balancer (seed002) has no unicast keywords, so keepalived does not warn", async () => {
   const files = confs(await example("seed002-segmented"));
   const i = instance(files.get("nodes/lb/etc/keepalived/keepalived.conf")!);

@@ -147,13 +147,13 @@ test("measured timings: the median of each component's failovers, flaps and part
   assert.match(m.source, /^hlab lab measure/);
 });
 
-test("two VIP holders are split brain only beyond one advertisement interval", async () => {
+test("two VIP holders are split brain only beyond one advertisement interval (and its handling)", async () => {
   const { handoverLimitMs } = await import("../../src/lab/runner.js");
   const { keepalivedAdvertMs } = await import("../../src/lab/predict.js");
   assert.equal(keepalivedAdvertMs("    advert_int 0.2\n"), 200);
   assert.equal(keepalivedAdvertMs(""), 1000);
   const { plan } = await setup("seed003-lb-pair.yaml");
-  assert.equal(handoverLimitMs(plan, "192.168.1.8", { "k3s-lb01": 200, "k3s-lb02": 200 }), 200);
+  assert.equal(handoverLimitMs(plan, "192.168.1.8", { "k3s-lb01": 200, "k3s-lb02": 200 }), 250);
   assert.equal(handoverLimitMs(plan, "192.168.1.253", {}), 50);
   const seed004 = await setup("seed004-three-nodes.yaml");
   assert.equal(handoverLimitMs(seed004.plan, "192.168.1.50", {}), 2000);

@@ -11,7 +11,10 @@ const examples = readdirSync(dir).filter((f) => f.endsWith(".yaml"));
 
 test("there is an example per seed design", () => {
   for (const seed of ["seed000", "seed002", "seed003", "seed004"]) {
-    assert.ok(examples.some((f) => f.startsWith(seed)), `missing example for ${seed}`);
+    assert.ok(
+      examples.some((f) => f.startsWith(seed)),
+      `missing example for ${seed}`,
+    );
   }
 });
 

@@ -24,9 +24,36 @@ function rng(seed: number): () => number {
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 const pick = <T>(r: () => number, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
 
-const WEIRD: Json[] = [null, true, false, 0, -1, 1.5, 1e12, "", "x", "192.168.1.300", "10.0.0.0/33", "16GiB", "1-2", [], {}, [1, "a"], { a: { b: null } }, "pve-01", "lan", "k3s-server", "99.9%", "NaN"];
+const WEIRD: Json[] = [
+  null,
+  true,
+  false,
+  0,
+  -1,
+  1.5,
+  1e12,
+  "",
+  "x",
+  "192.168.1.300",
+  "10.0.0.0/33",
+  "16GiB",
+  "1-2",
+  [],
+  {},
+  [1, "a"],
+  { a: { b: null } },
+  "pve-01",
+  "lan",
+  "k3s-server",
+  "99.9%",
+  "NaN",
+];
 
-function paths(v: Json, prefix: (string | number)[] = [], out: (string | number)[][] = []): (string | number)[][] {
+function paths(
+  v: Json,
+  prefix: (string | number)[] = [],
+  out: (string | number)[][] = [],
+): (string | number)[][] {
   out.push(prefix);
   if (Array.isArray(v)) v.forEach((x, i) => paths(x, [...prefix, i], out));
   else if (v && typeof v === "object") for (const [k, x] of Object.entries(v)) paths(x, [...prefix, k], out);
@@ -39,7 +66,9 @@ function mutate(doc: Json, r: () => number): Json {
   const n = 1 + Math.floor(r() * 3);
   for (let i = 0; i < n && all.length; i++) {
     const p = pick(r, all);
-    const parent = p.slice(0, -1).reduce<Json>((acc, k) => (acc as Record<string, Json>)?.[k as string] ?? null, copy);
+    const parent = p
+      .slice(0, -1)
+      .reduce<Json>((acc, k) => (acc as Record<string, Json>)?.[k as string] ?? null, copy);
     if (parent === null || typeof parent !== "object") continue;
     const key = p[p.length - 1]!;
     const op = r();
@@ -52,7 +81,10 @@ function mutate(doc: Json, r: () => number): Json {
       (parent as Record<string, Json>)[`${String(key)}x`] = pick(r, WEIRD);
     } else {
       // Copy another value in: references to things that exist, in the wrong place.
-      const other = pick(r, all).reduce<Json>((acc, k) => (acc as Record<string, Json>)?.[k as string] ?? null, copy);
+      const other = pick(r, all).reduce<Json>(
+        (acc, k) => (acc as Record<string, Json>)?.[k as string] ?? null,
+        copy,
+      );
       (parent as Record<string, Json>)[key as string] = structuredClone(other);
     }
   }
@@ -60,19 +92,41 @@ function mutate(doc: Json, r: () => number): Json {
 }
 
 function garble(text: string, r: () => number): string {
-  const chars = ["{", "}", "[", "]", ":", "-", " ", "\n", "\t", "'", '"', "&a", "*a", "!!binary ", "<<: *a", "#"];
+  const chars = [
+    "{",
+    "}",
+    "[",
+    "]",
+    ":",
+    "-",
+    " ",
+    "\n",
+    "\t",
+    "'",
+    '"',
+    "&a",
+    "*a",
+    "!!binary ",
+    "<<: *a",
+    "#",
+  ];
   let out = text;
   const n = 1 + Math.floor(r() * 4);
   for (let i = 0; i < n; i++) {
     const at = Math.floor(r() * out.length);
-    out = r() < 0.5 ? out.slice(0, at) + pick(r, chars) + out.slice(at) : out.slice(0, at) + out.slice(at + 1 + Math.floor(r() * 20));
+    out =
+      r() < 0.5
+        ? out.slice(0, at) + pick(r, chars) + out.slice(at)
+        : out.slice(0, at) + out.slice(at + 1 + Math.floor(r() * 20));
   }
   return out;
 }
 
 test(`the loader survives ${CASES} mutated specs`, () => {
   const dir = "examples";
-  const seeds = readdirSync(dir).filter((f) => f.endsWith(".yaml")).map((f) => readFileSync(join(dir, f), "utf8"));
+  const seeds = readdirSync(dir)
+    .filter((f) => f.endsWith(".yaml"))
+    .map((f) => readFileSync(join(dir, f), "utf8"));
   const docs = seeds.map((t) => parse(t) as Json);
   const r = rng(20261122);
   let models = 0;

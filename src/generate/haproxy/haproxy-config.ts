@@ -47,6 +47,22 @@ function checkTimers(lb: LoadBalancer): string {
 export const detectionMs = (lb: LoadBalancer): number =>
   lb.healthCheck.interMs + (lb.healthCheck.fall - 1) * lb.healthCheck.fastinterMs;
 
+function serverLines(model: Model, guest: Guest, lb: LoadBalancer, f: Frontend): string[] {
+  return backendGuests(model, f.backends).flatMap((node) => {
+    const address = backendAddress(model, lb, guest, node);
+    return address ? [`server ${node.name} ${address}:${f.backendPort} check`] : [];
+  });
+}
+
+/** The backends of this guest's HAProxy that have at least one server to route to. */
+export function routedBackends(model: Model, guest: Guest): string[] {
+  return model.loadBalancers
+    .filter((lb) => lb.guests.includes(guest.name))
+    .flatMap((lb) =>
+      lb.frontends.filter((f) => serverLines(model, guest, lb, f).length > 0).map((f) => frontendName(lb, f)),
+    );
+}
+
 function proxyPair(
   model: Model,
   guest: Guest,
@@ -55,10 +71,7 @@ function proxyPair(
   claimed: Set<string>,
 ): string[] {
   const name = frontendName(lb, f);
-  const servers = backendGuests(model, f.backends).flatMap((node) => {
-    const address = backendAddress(model, lb, guest, node);
-    return address ? [`server ${node.name} ${address}:${f.backendPort} check`] : [];
-  });
+  const servers = serverLines(model, guest, lb, f);
   return [
     block(`frontend ${name}`, [
       ...frontendBinds(model, guest, lb, f, claimed).map((b) => `bind ${b}`),
@@ -73,6 +86,16 @@ function proxyPair(
       ...(servers.length ? servers : [`# no ${f.backends} in the spec yet`]),
     ]),
   ];
+}
+
+/**
+ * /healthz answers 503 while any backend has no server up. keepalived's route check reads it and
+ * lowers this guest's priority, so a peer that can still reach the servers holds the VIP (a guest
+ * cut off from the nodes, by a VLAN or bridge mistake on its host, would otherwise keep it).
+ */
+function monitorFail(backends: string[]): string[] {
+  if (backends.length === 0) return [];
+  return [`monitor fail if ${backends.map((b) => `{ nbsrv(${b}) lt 1 }`).join(" || ")}`];
 }
 
 export function haproxyConfig(model: Model, guest: Guest): string {
@@ -96,13 +119,14 @@ export function haproxyConfig(model: Model, guest: Guest): string {
       "timeout server 30m",
     ]),
     block("frontend stats", [
-      "# Statistics (/stats), Prometheus metrics (/metrics), a health page (/healthz); keepalived's check connects here.",
+      "# Statistics (/stats), Prometheus metrics (/metrics), a health page (/healthz); keepalived's checks read it.",
       "mode http",
       `bind ${stats.address}:${stats.port}`,
       "timeout client 30s",
       "option httplog",
-      "http-request set-log-level silent",
       "monitor-uri /healthz",
+      ...monitorFail(routedBackends(model, guest)),
+      "http-request set-log-level silent",
       "http-request use-service prometheus-exporter if { path /metrics }",
       "stats enable",
       "stats uri /stats",

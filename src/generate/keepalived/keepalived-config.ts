@@ -8,6 +8,7 @@ import { hashHeader } from "../artifact.js";
 import {
   advertInterval,
   effectiveAdvertMs,
+  routesWeight,
   vrrpGroups,
   type VrrpCheck,
   type VrrpGroup,
@@ -53,18 +54,31 @@ function instance(model: Model, guest: Guest, group: VrrpGroup): string[] {
     // and VRRPv3 dropped it. Unicast to named peers, check_unicast_src and the firewall's VRRP rule
     // (protocol 112 from the peers only) are what keep strangers out of the election.
     ...unicast,
+    // When two masters meet again (a NIC back after a flap), the one stepping down first sends one
+    // more advert. The winner, hearing that lower priority, re-sends its gratuitous ARPs; without
+    // it nothing re-announces the VIP, and clients keep sending to the loser's MAC until their ARP
+    // entry expires (5 to 30 s of outage, measured in the lab).
+    "higher_prio_send_advert",
     ...block("virtual_ipaddress", [`${group.vip}/${prefix} dev ${me.interface}`]),
-    ...block("track_script", [me.check.name]),
+    ...block("track_script", [
+      me.check.name,
+      ...(me.routes ? [`${me.routes.name} weight ${routesWeight(group)}`] : []),
+    ]),
     `notify "${NOTIFY_COMMAND}"`,
   ]);
 }
+
+/** cloud-init installs curl on every guest (guest-setup.ts). */
+export const CURL = "/usr/bin/curl";
 
 function checkScript(check: VrrpCheck): string[] {
   return block(`vrrp_script ${check.name}`, [
     // A connection to the service on this guest's own address. A process check (pidof,
     // track_process) would also count another namespace's process in the lab, where every
     // namespace shares one PID space; a connection inside this network namespace cannot.
-    `script "/bin/bash -c '</dev/tcp/${check.address}/${check.port}'"`,
+    check.path
+      ? `script "${CURL} -fso /dev/null --max-time 1 http://${check.address}:${check.port}${check.path}"`
+      : `script "/bin/bash -c '</dev/tcp/${check.address}/${check.port}'"`,
     "interval 1",
     "timeout 1",
     "fall 2",
@@ -79,7 +93,8 @@ export function keepalivedConfig(model: Model, guest: Guest): string {
   const groups = vrrpGroups(model).filter((g) => g.members.some((m) => m.guest.name === guest.name));
   const checks = new Map<string, VrrpCheck>();
   for (const g of groups)
-    for (const m of g.members) if (m.guest.name === guest.name) checks.set(m.check.name, m.check);
+    for (const m of g.members)
+      if (m.guest.name === guest.name) for (const c of [m.check, m.routes]) if (c) checks.set(c.name, c);
   const sections = [
     block("global_defs", [
       `router_id ${guest.name}`,

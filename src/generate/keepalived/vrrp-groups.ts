@@ -7,11 +7,15 @@ import { guestInterface } from "../../model/interfaces.js";
 import type { Guest, Model } from "../../model/model.js";
 import { statsEndpoint } from "../haproxy/stats-endpoint.js";
 
-/** What a member checks before it may hold the VIP: a TCP connect inside its own network namespace. */
+/**
+ * What a member checks before it may hold the VIP, inside its own network namespace: a TCP connect
+ * (the service is alive), or with `path` an HTTP GET that must answer 2xx (it can route).
+ */
 export interface VrrpCheck {
   name: string;
   address: string;
   port: number;
+  path?: string;
 }
 
 export interface VrrpMember {
@@ -21,6 +25,8 @@ export interface VrrpMember {
   interface: string;
   priority: number;
   check: VrrpCheck;
+  /** A weighted check: failing it lowers the priority below every healthy member's, not to FAULT. */
+  routes?: VrrpCheck;
 }
 
 export interface VrrpGroup {
@@ -89,6 +95,12 @@ export function vrrpGroups(model: Model): VrrpGroup[] {
     members: members(model, lb.guests, lb.network, (g) => {
       const s = statsEndpoint(model, g);
       return { name: "chk_haproxy", address: s.address, port: s.port };
+    }).map((m) => {
+      const s = statsEndpoint(model, m.guest);
+      return {
+        ...m,
+        routes: { name: "chk_haproxy_routes", address: s.address, port: s.port, path: "/healthz" },
+      };
     }),
   }));
   const k = model.kubernetes;
@@ -118,4 +130,13 @@ export function vrrpGroups(model: Model): VrrpGroup[] {
 export function keepalivedGuests(model: Model): Guest[] {
   const names = new Set(vrrpGroups(model).flatMap((g) => g.members.map((m) => m.guest.name)));
   return model.guests.filter((g) => names.has(g.name));
+}
+
+/**
+ * The weight of a member's route check: enough to drop the preferred master below the last member,
+ * so any member that can route outranks every member that cannot, whatever their order.
+ */
+export function routesWeight(group: VrrpGroup): number {
+  const ps = group.members.map((m) => m.priority);
+  return -(Math.max(...ps) - Math.min(...ps) + 1);
 }

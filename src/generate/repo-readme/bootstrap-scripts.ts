@@ -381,7 +381,7 @@ function phase5(model: Model): Phase {
       "# The services' Secrets first, decrypted with your age identity, so charts find them when they start.",
       "find secrets -name '*.sops.yaml' | sort | while read -r f; do",
       "  grep -q '^kind: Secret' \"$f\" || continue",
-      "  ns=$(sops -d --extract '[\"metadata\"][\"namespace\"]' \"$f\")",
+      '  ns=$(sops -d --extract \'["metadata"]["namespace"]\' "$f")',
       '  kubectl create namespace "$ns" --dry-run=client -o yaml | kubectl apply -f -',
       '  sops -d "$f" | kubectl apply -f -',
       "done",

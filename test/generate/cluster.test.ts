@@ -521,3 +521,38 @@ test("a spec without Kubernetes gets no GitOps tree; the tree is the same on eve
   for (const file of EXAMPLES)
     assert.deepEqual(clusterFiles(await exampleModel(file)), clusterFiles(await exampleModel(file)));
 });
+
+test("the load-balancer pair outside the cluster is scraped, and alerts when it loses its spare", async () => {
+  const text = readFileSync(SEED003, "utf8").replace("services:\n", "services:\n  prometheus: {}\n");
+  const model = specModel(text);
+  const docs = docsOf(clusterFiles(model));
+  const values = chartValues(docs, "kube-prometheus-stack")[0]!;
+  const scrape = get(values, "prometheus.prometheusSpec.additionalScrapeConfigs") as Obj[];
+  assert.deepEqual(
+    (get(scrape[0], "static_configs") as Obj[]).map((s) => [get(s, "targets"), get(s, "labels.guest")]),
+    [
+      [["192.168.1.6:8404"], "k3s-lb01"],
+      [["192.168.1.7:8404"], "k3s-lb02"],
+    ],
+    "each guest's own stats endpoint, never the VIP",
+  );
+  const rules = (
+    get(named(docs, "PrometheusRule", "hlab-plan")!.doc, "spec.groups") as {
+      name: string;
+      rules: { alert: string; expr: string; labels: { severity: string } }[];
+    }[]
+  ).find((g) => g.name === "hlab.loadbalancers")!.rules;
+  const down = rules.find((r) => r.alert === "LoadBalancerDown")!;
+  assert.equal(down.expr, 'up{job="hlab-haproxy",load_balancer="edge"} == 0');
+  assert.equal(down.labels.severity, "warning", "a pair that lost one guest still serves: no page");
+  assert.match(
+    rules.find((r) => r.alert === "LoadBalancerBackendDegraded")!.expr,
+    /proxy="edge_6443"\} < 3/,
+    "three K3s servers behind the API frontend",
+  );
+  const egress = JSON.stringify(ofKind(docs, "NetworkPolicy").map((d) => d.doc));
+  assert.ok(
+    egress.includes("192.168.1.6/32") && egress.includes("192.168.1.7/32"),
+    "Prometheus may reach them",
+  );
+});

@@ -3,6 +3,7 @@
 // plan counted on is gone — before the next failure turns into an outage.
 import type { Model } from "../../model/model.js";
 import { cnpgDatabases, databaseNamespace } from "./cnpg.js";
+import { lbAlertRules } from "./lb-metrics.js";
 import { kubeObject, type KubeObject } from "./manifest.js";
 import { LONGHORN_BACKUP_JOB, LONGHORN_NAMESPACE } from "./longhorn.js";
 import { MONITORING_NAMESPACE } from "./network-policy.js";
@@ -185,6 +186,12 @@ export function planAlertRules(model: Model): KubeObject | undefined {
     { name: "hlab.quorum", rules: quorumRules(model) },
     { name: "hlab.storage", rules: storageRules(model) },
     { name: "hlab.vip", rules: vipRules(model) },
+    {
+      name: "hlab.loadbalancers",
+      rules: lbAlertRules(model).map((r) =>
+        rule(r.alert, r.expr, r.for, r.severity, r.summary, r.description),
+      ),
+    },
     { name: "hlab.certificates", rules: certificateRules() },
     { name: "hlab.backups", rules: backupRules(model) },
   ].filter((g) => g.rules.length > 0);

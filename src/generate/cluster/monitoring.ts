@@ -6,6 +6,7 @@ import type { SecretRequest } from "../artifact.js";
 import { planAlertRules } from "./alert-rules.js";
 import { component, type Component, type Workload } from "./component.js";
 import { resources, zoneSpread } from "./hardening.js";
+import { lbScrapeConfigs, lbTargets } from "./lb-metrics.js";
 import { LOKI_URL } from "./loki.js";
 import {
   fromApiServer,
@@ -13,6 +14,7 @@ import {
   toAllPods,
   toApiServer,
   toInternet,
+  toAddresses,
   toNodes,
 } from "./network-policy.js";
 import { fitsOnePerZone, ZONE_LABEL } from "./placement.js";
@@ -66,6 +68,7 @@ function prometheusSpec(
     serviceMonitorSelectorNilUsesHelmValues: false,
     podMonitorSelectorNilUsesHelmValues: false,
     probeSelectorNilUsesHelmValues: false,
+    ...(lbScrapeConfigs(model).length ? { additionalScrapeConfigs: lbScrapeConfigs(model) } : {}),
     storageSpec: {
       volumeClaimTemplate: {
         spec: {
@@ -181,5 +184,14 @@ export function monitoringComponent(model: Model): Component | undefined {
     toNodes(model, [9100, 10250], "node exporters and kubelets"),
     toInternet([{ port: 443, protocol: "TCP" }], "alert notifications and dashboard downloads"),
   );
+  const lbs = lbTargets(model);
+  if (prometheus && lbs.length)
+    c.network.push(
+      toAddresses(
+        [...new Set(lbs.map((t) => t.address))].sort(),
+        [...new Set(lbs.map((t) => t.port))],
+        "the load balancers' HAProxy metrics",
+      ),
+    );
   return c;
 }

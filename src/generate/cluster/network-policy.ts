@@ -116,6 +116,14 @@ export function toAllPods(model: Model, reason: string): NetworkRule {
   };
 }
 
+/** Machines outside the cluster, by address (the load balancers' metrics). */
+export const toAddresses = (addresses: string[], ports: number[], reason: string): NetworkRule => ({
+  direction: "egress",
+  peers: addresses.map(host),
+  ports: tcp(...ports),
+  reason,
+});
+
 /** Scrapers also read node exporters and kubelets on the nodes themselves. */
 export function toNodes(model: Model, ports: number[], reason: string): NetworkRule {
   return { direction: "egress", peers: nodeAddresses(model).map(host), ports: tcp(...ports), reason };

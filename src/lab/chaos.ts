@@ -447,6 +447,7 @@ export async function applyFault(id: string, spec: FaultSpec): Promise<AppliedFa
       id: faultId,
       kind: spec.kind,
       target: spec.target,
+      detail: spec.process ?? spec.iface,
       undo,
       since: at,
       driverPid: driver?.pid,

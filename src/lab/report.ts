@@ -83,7 +83,7 @@ export function renderStatus(s: LabStatus, color: boolean): string {
   if (s.poweredOff.length) out.push(`powered off: ${s.poweredOff.join(", ")}`);
   if (s.faults.length)
     out.push(
-      `active faults: ${s.faults.map((f) => `${f.id} ${f.kind} ${f.target} (${fmtMs(f.sinceMs)})`).join("; ")}`,
+      `active faults: ${s.faults.map((f) => `${f.id} ${f.kind} ${f.target}${f.detail ? `:${f.detail}` : ""} (${fmtMs(f.sinceMs)})`).join("; ")}`,
     );
   out.push(
     "",

@@ -38,6 +38,8 @@ export interface ActiveFault {
   id: string;
   kind: string;
   target: string;
+  /** The process or NIC the fault names (`kill k3s-1:etcd`, `nic-flap p1:eth0`), if any. */
+  detail?: string;
   /** What to undo, in order. */
   undo: UndoStep[];
   since: number;

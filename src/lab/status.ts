@@ -58,7 +58,7 @@ export interface LabStatus {
   model: string;
   phase: string;
   poweredOff: string[];
-  faults: { id: string; kind: string; target: string; sinceMs: number }[];
+  faults: { id: string; kind: string; target: string; detail?: string; sinceMs: number }[];
   vips: VipStatus[];
   etcd?: EtcdStatus;
   corosync: CorosyncStatus[];
@@ -296,7 +296,13 @@ export async function labStatus(
     model: plan.model,
     phase: state.phase,
     poweredOff: state.poweredOff,
-    faults: state.faults.map((f) => ({ id: f.id, kind: f.kind, target: f.target, sinceMs: now - f.since })),
+    faults: state.faults.map((f) => ({
+      id: f.id,
+      kind: f.kind,
+      target: f.target,
+      ...(f.detail ? { detail: f.detail } : {}),
+      sinceMs: now - f.since,
+    })),
     vips: plan.vips.map((v) => ({
       address: v.address,
       purposes: v.purposes,

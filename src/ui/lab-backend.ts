@@ -80,7 +80,11 @@ export function labBackend(opts: LabBackendOptions): LabBackend {
         // The faults this button injected, else (injected from the CLI) those of its kind and target.
         ids = s.faults
           .filter((f) =>
-            buttons.has(f.id) ? buttons.get(f.id) === fault : f.kind === kind && f.target === target,
+            buttons.has(f.id)
+              ? buttons.get(f.id) === fault
+              : f.kind === kind &&
+                f.target === target &&
+                (f.detail === undefined || `${f.kind} ${f.target}:${f.detail}` === fault),
           )
           .map((f) => f.id);
         if (ids.length === 0) return { ok: false, message: `${fault} is not active` };

@@ -14,8 +14,8 @@ const KILLABLE = ["keepalived", "kubevip-standin", "haproxy", "etcd", "patroni"]
 export type Launched = readonly { node: string; kind: string }[];
 
 /**
- * An active fault as the lab reports it, with the button that injected it when the dashboard did
- * (the lab records kind and target only: `kill k3s-1:etcd` and `kill k3s-1:keepalived` look alike).
+ * An active fault as the lab reports it, with the button it matches: the one that injected it, or
+ * the one naming the same process or NIC when it came from the command line.
  */
 export interface ActiveFault {
   kind: string;
@@ -24,7 +24,11 @@ export interface ActiveFault {
 }
 
 export function activeFaults(status: LabStatus, buttons: ReadonlyMap<string, string>): ActiveFault[] {
-  return status.faults.map((f) => ({ kind: f.kind, target: f.target, button: buttons.get(f.id) }));
+  return status.faults.map((f) => ({
+    kind: f.kind,
+    target: f.target,
+    button: buttons.get(f.id) ?? (f.detail ? `${f.kind} ${f.target}:${f.detail}` : undefined),
+  }));
 }
 
 /** The fault buttons of a lab, grouped by the host or guest they hit, in the plan's order. */

@@ -89,6 +89,21 @@ test("status: holders and leaders named as the topology draws them; faults marke
     ["host-down p1", "kill k3s-lb02:haproxy"],
     "only the button that injected the kill lights up",
   );
+  const fromCli = labView(
+    model,
+    plan,
+    launched,
+    status({ faults: [{ id: "f3", kind: "kill", target: "k3s-lb02", detail: "keepalived", sinceMs: 5 }] }),
+    {},
+    2000,
+    new Map(),
+  );
+  assert.deepEqual(
+    fromCli.faults.filter((f) => f.active).map((f) => f.id),
+    ["kill k3s-lb02:keepalived"],
+    "a kill from the command line names its process: only that button lights up",
+  );
+  assert.deepEqual(fromCli.marks.components, ["keepalived@k3s-lb02"]);
   assert.equal(
     after.checks.find((c) => c.name === "corosync")!.ok,
     true,

@@ -64,6 +64,7 @@ export const CODES = {
   HL303: { severity: "warning", title: "generated file changed by hand since the last build" },
   HL304: { severity: "error", title: "generated Kubernetes manifest fails validation" },
   HL305: { severity: "error", title: "unreadable build manifest (.hlab/manifest.json)" },
+  HL306: { severity: "warning", title: "secret no longer used by the spec, kept" },
 } as const satisfies Record<string, CodeInfo>;
 
 export type Code = keyof typeof CODES;

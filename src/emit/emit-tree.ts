@@ -42,6 +42,11 @@ export interface EmitOptions {
   dryRun?: boolean;
   /** Recorded in the manifest: who the secrets were encrypted for. */
   recipients?: readonly string[];
+  /**
+   * Files no longer generated that must not be removed (a secret's value cannot be made again): the
+   * reason to tell the user, or undefined to remove as usual. They stay in the manifest.
+   */
+  preserve?: (path: string) => { message: string; hint: string } | undefined;
 }
 
 const DEFAULT_MODE = 0o644;
@@ -180,7 +185,12 @@ export async function emitTree(
     if (generated.has(entry.path)) continue;
     const found = await inspect(join(outDir, entry.path));
     if (found.type === "missing") continue;
-    if (found.type === "file" && sha256(found.content) === entry.sha256) {
+    const kept = found.type === "file" ? opts.preserve?.(entry.path) : undefined;
+    if (found.type === "file" && kept) {
+      actions.push({ path: entry.path, action: "keep" });
+      next.files.push({ ...entry, sha256: sha256(found.content) });
+      issues.push({ path: entry.path, severity: "warning", ...kept });
+    } else if (found.type === "file" && sha256(found.content) === entry.sha256) {
       actions.push({ path: entry.path, action: "remove" });
       removals.push(entry.path);
     } else {

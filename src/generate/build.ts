@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { diagnostic, sortDiagnostics, type Diagnostic } from "../diagnostic/diagnostic.js";
 import type { Model } from "../model/model.js";
 import { emitTree, type EmitResult } from "../emit/emit-tree.js";
-import { ensureSecrets, secretFilePath, sopsExtractPath } from "../secrets/store.js";
+import { ensureSecrets, secretFilePath, secretNameOf, sopsExtractPath } from "../secrets/store.js";
 import type { GenerateContext, GeneratedFile, SecretInstall, SecretRequest } from "./artifact.js";
 import { validateManifests } from "./cluster/validate-manifests.js";
 import { generateAll, secretRequests } from "./registry.js";
@@ -127,10 +127,25 @@ export async function build(model: Model, opts: BuildOptions): Promise<BuildResu
     // No recipient resolved (no identity here, none in the spec) but every secret already exists:
     // the manifest keeps the recipients those secrets are encrypted for.
     recipients: requests.length && opts.recipients.length ? opts.recipients : undefined,
+    preserve: (path) => {
+      const name = secretNameOf(path);
+      return name === undefined
+        ? undefined
+        : {
+            message: `secret \`${name}\` is no longer used by the spec; it is kept, since its value cannot be made again`,
+            hint: `delete ${path} when you are sure (Git keeps a copy); a service that comes back reuses it`,
+          };
+    },
   });
   for (const issue of emit.issues) {
     const code =
-      issue.severity === "error" ? (issue.path === ".hlab/manifest.json" ? "HL305" : "HL302") : "HL303";
+      issue.severity === "error"
+        ? issue.path === ".hlab/manifest.json"
+          ? "HL305"
+          : "HL302"
+        : secretNameOf(issue.path) !== undefined
+          ? "HL306"
+          : "HL303";
     diagnostics.push(
       located(model, code, issue.severity, join(opts.outDir, issue.path), issue.message, issue.hint),
     );

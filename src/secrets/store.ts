@@ -12,6 +12,12 @@ import { generateSecret, wireguardPublicKey } from "./secret-values.js";
 
 export const SECRETS_DIR = "secrets";
 export const secretFilePath = (name: string): string => `${SECRETS_DIR}/${name}.sops.yaml`;
+
+/** The secret a store path holds, or undefined for any other path. */
+export function secretNameOf(path: string): string | undefined {
+  const m = /^secrets\/(.+)\.sops\.yaml$/.exec(path);
+  return m && m[1]!.split("/").every((p) => p.length > 0) ? m[1] : undefined;
+}
 export const publicKeyPath = (name: string): string => `${SECRETS_DIR}/${name}.pub`;
 
 const SECRET_NAME = /^[a-z0-9][a-z0-9._-]*(\/[a-z0-9][a-z0-9._-]*)*$/;

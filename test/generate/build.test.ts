@@ -102,6 +102,30 @@ test("a guest removed from the spec takes its generated files with it", async ()
   assert.ok(!(await readFile(join(out, "tofu/vms.tf.json"), "utf8")).includes("work-a"));
 });
 
+test("a secret the spec no longer uses is kept, not deleted, and comes back unchanged", async () => {
+  const me = await testIdentity();
+  const out = await tempDir("hlab-build-");
+  const file = "examples/seed004-three-nodes.yaml";
+  const text = await readFile(file, "utf8");
+  const first = await build(specModel(text), { outDir: out, recipients: [me.recipient], now: NOW });
+  assert.ok(first.createdSecrets.includes("grafana-admin"));
+  const path = "secrets/grafana-admin.sops.yaml";
+  const before = await readFile(join(out, path), "utf8");
+  const without = await build(specModel(text.replace(/^ {2}grafana:.*\n/m, "")), {
+    outDir: out,
+    recipients: [me.recipient],
+    now: NOW,
+  });
+  assert.equal(without.written, true);
+  assert.ok(without.emit!.actions.some((a) => a.action === "keep" && a.path === path));
+  const warning = without.diagnostics.find((d) => d.code === "HL306");
+  assert.ok(warning && /grafana-admin/.test(warning.message) && /delete/.test(warning.hint));
+  assert.equal(await readFile(join(out, path), "utf8"), before, "kept byte for byte");
+  const back = await build(specModel(text), { outDir: out, recipients: [me.recipient], now: NOW });
+  assert.ok(!back.createdSecrets.includes("grafana-admin"), "the old value is reused");
+  assert.equal(await readFile(join(out, path), "utf8"), before);
+});
+
 test("without a recipient nothing is written; with other recipients the build warns", async () => {
   const out = await tempDir("hlab-build-");
   const model = await exampleModel("examples/seed004-three-nodes.yaml");

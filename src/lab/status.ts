@@ -229,7 +229,9 @@ export function haproxyStat(
     const s = connect(socket);
     let text = "";
     const timer = setTimeout(() => s.destroy(), 1000);
-    s.on("connect", () => s.write(`${master ? "@1 " : ""}show stat\n`));
+    // The master CLI keeps the connection open after a command routed to a worker; `quit` ends it
+    // at once instead of at the timer.
+    s.on("connect", () => s.write(master ? "@1 show stat; quit\n" : "show stat\n"));
     s.on("data", (b) => (text += b.toString()));
     s.on("error", () => resolve([]));
     s.on("close", () => {

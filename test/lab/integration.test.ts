@@ -6,10 +6,11 @@ import assert from "node:assert/strict";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import { labDown, labUp } from "../../src/lab/lifecycle.js";
+import { labDown, labUp, recordedAlive } from "../../src/lab/lifecycle.js";
 import { runScenario, type LabReport } from "../../src/lab/runner.js";
 import { loadScenarioText } from "../../src/lab/scenario.js";
 import { listLabs, readState, type LabState } from "../../src/lab/state.js";
+import { labStatus, type LabStatus } from "../../src/lab/status.js";
 import type { Model } from "../../src/model/model.js";
 import { startDaemon } from "../../src/process/run.js";
 import { loadSpecFile } from "../../src/spec/load.js";
@@ -25,14 +26,19 @@ async function load(file: string): Promise<Model> {
 }
 
 /** Brings a lab up, runs `scenario`, always takes it down, and proves nothing is left. */
-async function rehearse(file: string, scenario: string, skip: string[] = []): Promise<LabReport> {
+async function rehearse(
+  file: string,
+  scenario: string,
+  check?: (status: LabStatus) => void,
+): Promise<LabReport> {
   const model = await load(file);
   let state: LabState | undefined;
   let report: LabReport | undefined;
   try {
-    const up = await labUp(model, join("examples", file), { readyTimeoutMs: 180_000, skip });
+    const up = await labUp(model, join("examples", file), { readyTimeoutMs: 180_000 });
     state = up.state;
     assert.ok(up.ready, `the lab is ready (waiting for: ${up.waitingFor.join(", ")})`);
+    check?.(await labStatus((await readState(state.id))!, recordedAlive));
     const s = loadScenarioText(scenario, "test.yaml", state.plan);
     assert.deepEqual(s.diagnostics, []);
     report = await runScenario((await readState(state.id))!, model, s.scenario!);
@@ -100,7 +106,22 @@ test(
   "seed 003: the VIP holder's host dies, then its NIC flaps: keepalived moves the VIP, nothing is lost",
   { skip: reason, timeout: 420_000 },
   async () => {
-    const report = await rehearse("seed003-lb-pair.yaml", VIP_HOST_DOWN_THEN_FLAP(8));
+    const report = await rehearse("seed003-lb-pair.yaml", VIP_HOST_DOWN_THEN_FLAP(8), (status) => {
+      // What `lab status` and the dashboard read, before any fault.
+      assert.equal(status.vips.find((v) => v.address === "192.168.1.8")?.heldBy.length, 1, "one VIP holder");
+      assert.ok(status.etcd?.quorum && status.etcd.leader, "etcd has a leader and quorum");
+      assert.ok(status.corosync.length > 0 && status.corosync.every((c) => c.quorate), "Corosync is quorate");
+      const lb = status.backends.filter((b) => b.node === "k3s-lb01" || b.node === "k3s-lb02");
+      assert.equal(lb.length, 18, "both HAProxy report 3 servers in each of their 3 backends");
+      assert.ok(
+        lb.every((b) => b.status.startsWith("UP")),
+        "every backend server is up",
+      );
+      assert.ok(
+        status.processes.every((p) => p.alive),
+        "every recorded process runs",
+      );
+    });
     const [down, flap] = report.faults;
     assert.equal(down?.kind, "host-down");
     const holder = down!.before.holders["192.168.1.8"]![0]!;

@@ -270,6 +270,8 @@ export interface Model {
   dns: { domain: string; records: { name: string; address: string }[] };
   access: { user: string; sshKeys: string[]; timezone: string };
   secrets: { recipients: string[] };
+  /** The Git URL Argo CD reads, when the spec gives one. */
+  gitops: { repository?: string };
   /** Failover timings in ms by name (defaults from docs/availability-model.md, overridden by the spec). */
   timings: Record<string, number>;
   /** Where each spec path is written, for diagnostics raised after loading. */

@@ -413,6 +413,7 @@ export function normalise(spec: ParsedSpec, source: SourceLocator): Model {
       timezone: spec.access?.timezone ?? "Etc/UTC",
     },
     secrets: { recipients: spec.secrets?.recipients ?? [] },
+    gitops: { repository: spec.gitops?.repository },
     timings,
     source,
   };

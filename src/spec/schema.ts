@@ -386,6 +386,19 @@ export const spec = z
         timezone: z.string().default("Etc/UTC"),
       })
       .optional(),
+    gitops: z
+      .strictObject({
+        repository: z
+          .string()
+          .regex(
+            /^(https?:\/\/\S+|ssh:\/\/\S+|[\w.-]+@[\w.-]+:\S+)$/,
+            "an https://, ssh:// or user@host:path Git URL",
+          )
+          .describe(
+            "Where Argo CD reads this repository; default: the spec's Git server, else git.<dns.domain>.",
+          ),
+      })
+      .optional(),
     secrets: z
       .strictObject({
         recipients: z

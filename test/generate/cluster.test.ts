@@ -556,3 +556,20 @@ test("the load-balancer pair outside the cluster is scraped, and alerts when it 
     "Prometheus may reach them",
   );
 });
+
+test("gitops.repository: Argo CD reads the repository where the spec says, and the README says so", async () => {
+  const url = "git@github.com:someone/homelab.git";
+  const text = readFileSync(SEED004, "utf8").replace(
+    /^services:/m,
+    `gitops:\n  repository: ${url}\nservices:`,
+  );
+  const files = clusterFiles(specModel(text));
+  const docs = docsOf(files);
+  const root = ofKind(docs, "Application").map((d) => JSON.stringify(d.doc));
+  assert.ok(root.some((t) => t.includes(`"repoURL":"${url}"`)));
+  assert.ok(!root.some((t) => t.includes("git.home.arpa")), "no guessed URL left");
+  assert.match(
+    files.find((f) => f.path === "cluster/README.md")!.content,
+    /Push this tree to the `main` branch of git@github/,
+  );
+});

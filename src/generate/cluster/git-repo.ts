@@ -13,10 +13,11 @@ export function gitServer(model: Model): Service | undefined {
 export const repoPath = (model: Model): string => `${model.access.user}/${model.name}`;
 
 export function gitRepoUrl(model: Model): string {
+  if (model.gitops.repository) return model.gitops.repository;
   const git = gitServer(model);
   const domain = model.kubernetes?.clusterDomain ?? "cluster.local";
   if (!git) {
-    // No Git server in the spec: the repository is expected at git.<domain> (see cluster/README.md).
+    // No Git server and no gitops.repository: expected at git.<domain> (see cluster/README.md).
     return `https://git.${model.dns.domain}/${repoPath(model)}.git`;
   }
   return `http://${git.name}-http.${serviceNamespace(git)}.svc.${domain}:3000/${repoPath(model)}.git`;

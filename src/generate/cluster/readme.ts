@@ -32,7 +32,12 @@ function bootstrapSteps(model: Model, components: readonly Component[]): string[
     `   ${bootstrapped.join(", ")} from their HelmChart objects, and the root Application starts (it waits for the repository).`,
     "2. Apply the encrypted Secrets (next section) before the services that read them start.",
   ];
-  if (git) {
+  if (model.gitops.repository) {
+    steps.push(
+      `3. Push this tree to the \`main\` branch of ${model.gitops.repository} (\`gitops.repository\` in the spec); the root Application reads it there.`,
+      `4. If the repository is private, give Argo CD read access: \`argocd repo add ${model.gitops.repository}\` with a token or deploy key.`,
+    );
+  } else if (git) {
     steps.push(
       `3. When ${git.name} answers, create the repository \`${repoPath(model)}\` and push this tree to its \`main\` branch`,
       `   (through the ingress or a port-forward); Argo CD reads it from inside the cluster at ${gitRepoUrl(model)}.`,

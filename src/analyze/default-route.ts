@@ -20,7 +20,7 @@ export function defaultRouteFindings(model: Model): Diagnostic[] {
         ["guests", g.name, "address"],
         `guest \`${g.name}\` has no default route: none of its networks (${nets.join(", ")}) has a gateway, so it cannot reach a package mirror or the internet`,
         first
-          ? `give network \`${first}\` a gateway (a router on it, or the Proxmox host forwarding and masquerading), or add the guest to a network that has one`
+          ? `give network \`${first}\` a gateway: a router on it, or the Proxmox host's own address there (build makes the host forward and masquerade)`
           : "give the guest an address on a network that has a gateway",
       );
     });

@@ -79,6 +79,19 @@ export function normalise(spec: ParsedSpec, source: SourceLocator): Model {
     dns: n.dns ?? (n.gateway ? [n.gateway] : []),
     role: n.role ?? ROLE_BY_NAME[name] ?? "lan",
   }));
+  // A segment a Proxmox host routes (its address is the gateway) resolves names where the host's
+  // uplink does: Proxmox runs no DNS server, so the gateway is no resolver there.
+  for (const net of networks) {
+    if (spec.networks[net.name]!.dns || !net.gateway) continue;
+    const router = Object.values(spec.hosts).find(
+      (h) => h.kind === "proxmox" && h.address?.[net.name] === net.gateway,
+    );
+    if (!router) continue;
+    const uplink = networks.find(
+      (n) => n.gateway && router.address?.[n.name] !== undefined && router.address[n.name] !== n.gateway,
+    );
+    net.dns = uplink ? [...uplink.dns] : [];
+  }
   const networkOf = (address: string): string | undefined =>
     networks.find((n) => inCidr(address, n.cidr))?.name;
 

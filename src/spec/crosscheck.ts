@@ -138,7 +138,14 @@ export function crossCheck(input: unknown, source: SourceLocator): Diagnostic[] 
     claims.push({ address: ipToInt(address), path, owner });
   };
 
-  const checkAddress = (net: string, address: string, path: PathSegment[], kind: "static" | "vip"): void => {
+  const checkAddress = (
+    net: string,
+    address: string,
+    path: PathSegment[],
+    kind: "static" | "vip",
+    /** A Proxmox host may be its segment's gateway: build makes it route (forwarding and NAT). */
+    mayRoute = false,
+  ): void => {
     const cidr = networks.get(net);
     if (!cidr) return;
     if (!inCidr(address, cidr)) {
@@ -160,7 +167,7 @@ export function crossCheck(input: unknown, source: SourceLocator): Diagnostic[] 
         `${address} is the ${n === r.first ? "network" : "broadcast"} address of ${cidr.text}`,
         "pick a host address",
       );
-    } else if (gateways.get(net) === address) {
+    } else if (gateways.get(net) === address && !mayRoute) {
       report("HL019", path, `${address} is the gateway of \`${net}\``, "pick another address");
     }
     for (const d of dhcp.get(net) ?? []) {
@@ -212,7 +219,7 @@ export function crossCheck(input: unknown, source: SourceLocator): Diagnostic[] 
       if (!checkNetworkRef(net, path)) continue;
       const addr = ip(a);
       if (!addr) continue;
-      checkAddress(net, addr, path, "static");
+      checkAddress(net, addr, path, "static", h.kind === "proxmox");
       claim(addr, path, `host \`${name}\``);
       if (isObj(h.nics) && !nicNets.has(net)) {
         report(

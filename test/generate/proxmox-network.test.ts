@@ -73,3 +73,24 @@ test("seed004: one file per Proxmox host, none for the Raspberry Pi", () => {
     "proxmox/pve-03/etc/network/interfaces",
   ]);
 });
+
+test("seed002: the host is the admin segment's gateway, so it forwards and masquerades it", async () => {
+  const { nftablesGenerator } = await import("../../src/generate/nftables/nftables.js");
+  const m = spec("seed002-segmented");
+  const files = proxmoxNetworkGenerator.generate(m, ctx);
+  const sysctl = files.find((f) => f.path === "proxmox/pve/etc/sysctl.d/90-hlab-routing.conf");
+  assert.ok(sysctl && /^net\.ipv4\.ip_forward = 1$/m.test(sysctl.content));
+  // Its own default route stays the ISP box on public, never itself.
+  const file = interfacesOf(m, "pve");
+  assert.ok(stanza(file, "vmbr0").includes("gateway 192.168.1.1"));
+  assert.ok(!stanza(file, "vmbr1").some((l) => l.startsWith("gateway")));
+  const nft = nftablesGenerator.generate(m, ctx).find((f) => f.path === "proxmox/pve/etc/nftables.conf")!;
+  assert.match(nft.content, /ip saddr 10\.10\.1\.0\/24 oifname "vmbr0" masquerade/);
+  assert.match(nft.content, /policy accept;\n.*\n\s+iifname "vmbr0" oifname "vmbr1" ct state new drop/);
+  // Guests there resolve through the uplink's DNS, not the host (Proxmox runs no DNS server).
+  assert.deepEqual(m.networks.find((n) => n.name === "admin")!.dns, ["192.168.1.1"]);
+
+  // Without that gateway, nothing routes.
+  const flat = spec("seed002-segmented", (t) => t.replace(/^ {4}gateway: 10\.10\.1\.1\n/m, ""));
+  assert.ok(!proxmoxNetworkGenerator.generate(flat, ctx).some((f) => f.path.includes("sysctl.d")));
+});

@@ -11,6 +11,7 @@ import { proxmoxFile, nodeFile, type GeneratedFile, type Generator } from "../ar
 import type { Guest, Model } from "../../model/model.js";
 import { k3sRuleset } from "./k3s-rules.js";
 import { lbRuleset } from "./lb-rules.js";
+import { hostRouting } from "../proxmox-network/host-routing.js";
 import { proxmoxRuleset } from "./proxmox-rules.js";
 import { mergeRulesets, renderRuleset, fromSources, type Ruleset } from "./ruleset.js";
 import { isSegmented, managementSources } from "./segmentation.js";
@@ -53,8 +54,9 @@ export const nftablesGenerator: Generator = {
           content: renderRuleset(model, mergeRulesets(rs)),
         });
     }
-    if (isSegmented(model)) {
-      for (const host of model.hosts.filter((h) => h.kind === "proxmox")) {
+    for (const host of model.hosts.filter((h) => h.kind === "proxmox")) {
+      // A flat LAN leaves the host's firewall to Proxmox; a host that routes needs its NAT rules.
+      if (isSegmented(model) || hostRouting(model, host).segments.length > 0) {
         files.push({
           path: proxmoxFile(host.name, NFT_PATH),
           content: renderRuleset(model, proxmoxRuleset(model, host)),

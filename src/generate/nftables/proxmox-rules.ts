@@ -1,7 +1,9 @@
 // A Proxmox VE host in a segmented design: its web UI and SSH from management only (seed 002: the
 // host also sits on the public segment), corosync, SSH, API and migration between cluster nodes.
-// Input only: a forward chain would filter the guests' bridged traffic once br_netfilter is loaded.
+// A forward chain filters the guests' bridged traffic too once br_netfilter is loaded, so the host
+// has one only when it routes a segment, and that one accepts by default.
 import type { Host, Model } from "../../model/model.js";
+import { hostRouting } from "../proxmox-network/host-routing.js";
 import { fromSources, type Ruleset } from "./ruleset.js";
 import { managementSources, unique } from "./segmentation.js";
 
@@ -11,7 +13,24 @@ export function proxmoxRuleset(model: Model, host: Host): Ruleset {
   const peerAddresses = unique(
     others.flatMap((n) => Object.values(model.hosts.find((h) => h.name === n)?.address ?? {})),
   );
+  const routing = hostRouting(model, host);
+  const routed = routing.uplink ? routing.segments : [];
+  const uplink = routing.uplink ?? "";
   return {
+    ...(routed.length
+      ? {
+          forwardPolicy: "accept" as const,
+          forward: [
+            `# Routed segments (${routed.map((s) => s.network).join(", ")}) go out; nothing new comes in from ${uplink}.`,
+            // Bridged frames stay on one bridge (in and out the same interface), so this never matches them.
+            ...routed.map((s) => `iifname "${uplink}" oifname "${s.iface}" ct state new drop`),
+          ],
+          postrouting: [
+            `# ${host.name} is the gateway of ${routed.map((s) => s.network).join(", ")}: their traffic leaves as its own.`,
+            ...routed.map((s) => `ip saddr ${s.cidr} oifname "${uplink}" masquerade`),
+          ],
+        }
+      : {}),
     intro: [
       `Firewall of Proxmox VE host ${host.name}: management from the admin side only, cluster traffic between nodes.`,
     ],

@@ -13,6 +13,11 @@ export interface Ruleset {
   input: Line[];
   /** Routed traffic; absent means no forward chain at all (bridges and kube-proxy stay untouched). */
   forward?: Line[];
+  /**
+   * `accept` for a forward chain that only drops what it names: on a Proxmox host bridged guest
+   * traffic also crosses it once br_netfilter is loaded. Default `drop`.
+   */
+  forwardPolicy?: "accept" | "drop";
   postrouting?: Line[];
 }
 
@@ -45,12 +50,16 @@ export function renderRuleset(model: Model, r: Ruleset): string {
   ];
   const chains = [chain("input", "type filter hook input priority filter", "drop", input)];
   if (r.forward) {
-    const forward = [
-      "ct state established,related accept",
-      ...r.forward,
-      'counter comment "dropped by the forward policy"',
-    ];
-    chains.push(chain("forward", "type filter hook forward priority filter", "drop", forward));
+    const policy = r.forwardPolicy ?? "drop";
+    const forward =
+      policy === "drop"
+        ? [
+            "ct state established,related accept",
+            ...r.forward,
+            'counter comment "dropped by the forward policy"',
+          ]
+        : r.forward;
+    chains.push(chain("forward", "type filter hook forward priority filter", policy, forward));
   }
   if (r.postrouting)
     chains.push(chain("postrouting", "type nat hook postrouting priority srcnat", "accept", r.postrouting));
@@ -72,6 +81,7 @@ export function mergeRulesets(rs: Ruleset[]): Ruleset {
     intro: rs.flatMap((r) => r.intro),
     input: rs.flatMap((r) => r.input),
     forward: some((r) => r.forward),
+    forwardPolicy: rs.find((r) => r.forwardPolicy)?.forwardPolicy,
     postrouting: some((r) => r.postrouting),
   };
 }

@@ -68,7 +68,11 @@ export function bridgeLayout(model: Model, host: Host): HostNetworkLayout {
     );
     bridges.push({ name, networks: nets, ports, vids, notes });
   }
-  const gatewayNet = networks.find((n) => n.gateway !== undefined && host.address[n.name] !== undefined);
+  // The host's default route: never a segment it is the gateway of itself (host-routing.ts).
+  const gatewayNet = networks.find(
+    (n) =>
+      n.gateway !== undefined && host.address[n.name] !== undefined && host.address[n.name] !== n.gateway,
+  );
   const addresses = networks.flatMap((n) => {
     const address = host.address[n.name];
     if (address === undefined) return [];

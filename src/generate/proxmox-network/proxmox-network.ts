@@ -1,8 +1,11 @@
-// The host network of every Proxmox VE node: /etc/network/interfaces with its bridges and VLANs.
+// The host network of every Proxmox VE node: /etc/network/interfaces with its bridges and VLANs, and
+// IPv4 forwarding on a host that is a segment's gateway.
 import type { GeneratedFile, Generator } from "../artifact.js";
 import { proxmoxFile } from "../artifact.js";
 import type { Model } from "../../model/model.js";
+import { hashHeader } from "../artifact.js";
 import { bridgeLayout } from "./bridge-layout.js";
+import { routingSysctl } from "./host-routing.js";
 import { interfacesFile } from "./interfaces-file.js";
 
 export const proxmoxNetworkGenerator: Generator = {
@@ -10,9 +13,22 @@ export const proxmoxNetworkGenerator: Generator = {
   generate(model: Model): GeneratedFile[] {
     return model.hosts
       .filter((h) => h.kind === "proxmox")
-      .map((host) => ({
-        path: proxmoxFile(host.name, "/etc/network/interfaces"),
-        content: interfacesFile(model, host, bridgeLayout(model, host)),
-      }));
+      .flatMap((host) => {
+        const sysctl = routingSysctl(model, host);
+        return [
+          {
+            path: proxmoxFile(host.name, "/etc/network/interfaces"),
+            content: interfacesFile(model, host, bridgeLayout(model, host)),
+          },
+          ...(sysctl
+            ? [
+                {
+                  path: proxmoxFile(host.name, "/etc/sysctl.d/90-hlab-routing.conf"),
+                  content: hashHeader(model) + sysctl,
+                },
+              ]
+            : []),
+        ];
+      });
   },
 };

@@ -96,6 +96,8 @@ export function vrrpGroups(model: Model): VrrpGroup[] {
       const s = statsEndpoint(model, g);
       return { name: "chk_haproxy", address: s.address, port: s.port };
     }).map((m) => {
+      // A lone guest has no peer to give the VIP to: its route check would change nothing.
+      if (lb.guests.length < 2) return m;
       const s = statsEndpoint(model, m.guest);
       return {
         ...m,

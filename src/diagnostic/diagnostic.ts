@@ -86,3 +86,19 @@ export function dedupeDiagnostics(list: readonly Diagnostic[]): Diagnostic[] {
     return true;
   });
 }
+
+/** HL028: a file (a spec, a scenario) that cannot be read at all, with the reason in plain words. */
+export function unreadableFile(file: string, what: string, err: unknown, hint: string): Diagnostic {
+  const e = err as NodeJS.ErrnoException;
+  const why = e.code === "ENOENT" ? "no such file" : e.code === "EISDIR" ? "it is a directory" : e.message;
+  return {
+    code: "HL028",
+    severity: "error",
+    path: "",
+    file,
+    line: 0,
+    column: 0,
+    message: `cannot read the ${what}: ${why}`,
+    hint,
+  };
+}

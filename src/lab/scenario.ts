@@ -5,7 +5,13 @@
 import { readFile } from "node:fs/promises";
 import { LineCounter, parseDocument } from "yaml";
 import { z } from "zod";
-import { noSource, sortDiagnostics, type Diagnostic, type SourceLocator } from "../diagnostic/diagnostic.js";
+import {
+  noSource,
+  sortDiagnostics,
+  unreadableFile,
+  type Diagnostic,
+  type SourceLocator,
+} from "../diagnostic/diagnostic.js";
 import { issuesToDiagnostics } from "../spec/schema-issues.js";
 import { yamlSource } from "../spec/source.js";
 import { durationMs } from "../spec/units.js";
@@ -84,20 +90,8 @@ export async function loadScenarioFile(path: string, plan: LabPlan): Promise<Sce
   try {
     text = await readFile(path, "utf8");
   } catch (err) {
-    const msg = (err as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (err as Error).message;
     return {
-      diagnostics: [
-        {
-          code: "HL028",
-          severity: "error",
-          path: "",
-          file: path,
-          line: 0,
-          column: 0,
-          message: `cannot read the scenario: ${msg}`,
-          hint: "check the path",
-        },
-      ],
+      diagnostics: [unreadableFile(path, "scenario", err, "check the path")],
       source: noSource(path),
     };
   }

@@ -6,7 +6,13 @@ import { extname, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { isScalar, LineCounter, parseDocument, visit } from "yaml";
 import type { Diagnostic, SourceLocator } from "../diagnostic/diagnostic.js";
-import { dedupeDiagnostics, hasErrors, noSource, sortDiagnostics } from "../diagnostic/diagnostic.js";
+import {
+  dedupeDiagnostics,
+  hasErrors,
+  noSource,
+  sortDiagnostics,
+  unreadableFile,
+} from "../diagnostic/diagnostic.js";
 import type { Model } from "../model/model.js";
 import { normalise } from "../model/normalise.js";
 import { TIMING_NAMES } from "../model/timings.js";
@@ -163,21 +169,8 @@ export async function loadSpecFile(path: string): Promise<LoadResult> {
 }
 
 function unreadable(path: string, err: unknown): LoadResult {
-  const e = err as NodeJS.ErrnoException;
-  const why = e.code === "ENOENT" ? "no such file" : e.code === "EISDIR" ? "it is a directory" : e.message;
   return {
-    diagnostics: [
-      {
-        code: "HL028",
-        severity: "error",
-        path: "",
-        file: path,
-        line: 0,
-        column: 0,
-        message: `cannot read the spec: ${why}`,
-        hint: "check the path, or create a spec with `hlab init`",
-      },
-    ],
+    diagnostics: [unreadableFile(path, "spec", err, "check the path, or create a spec with `hlab init`")],
     source: noSource(path),
   };
 }

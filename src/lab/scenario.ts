@@ -3,7 +3,6 @@
 // something at the moment the step runs: `@holder:<VIP or purpose>`, `@etcd-leader`,
 // `@primary:<database>` (so "take down whatever holds the VIP" is one line, run after run).
 import { readFile } from "node:fs/promises";
-import { LineCounter, parseDocument } from "yaml";
 import { z } from "zod";
 import {
   noSource,
@@ -13,7 +12,7 @@ import {
   type SourceLocator,
 } from "../diagnostic/diagnostic.js";
 import { issuesToDiagnostics } from "../spec/schema-issues.js";
-import { yamlSource } from "../spec/source.js";
+import { parseYamlText } from "../spec/load.js";
 import { durationMs } from "../spec/units.js";
 import { didYouMean } from "../util/suggest.js";
 import { checkTarget, FAULT_KINDS, type FaultKind } from "./chaos.js";
@@ -99,28 +98,8 @@ export async function loadScenarioFile(path: string, plan: LabPlan): Promise<Sce
 }
 
 export function loadScenarioText(text: string, file: string, plan: LabPlan): ScenarioLoad {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, {
-    lineCounter: lines,
-    prettyErrors: false,
-    uniqueKeys: true,
-    logLevel: "error",
-  });
-  const source = yamlSource(file, text, doc, lines);
-  const syntax: Diagnostic[] = doc.errors.map((e) => {
-    const p = lines.linePos(e.pos[0]);
-    return {
-      code: "HL001",
-      severity: "error",
-      path: "",
-      file,
-      line: p.line,
-      column: p.col,
-      message: e.message.split("\n")[0] ?? e.message,
-      hint: "fix the YAML syntax at this position",
-    };
-  });
-  if (syntax.length) return { diagnostics: syntax, source };
+  const { doc, source, syntax } = parseYamlText(text, file);
+  if (syntax.some((d) => d.severity === "error")) return { diagnostics: sortDiagnostics(syntax), source };
   const value: unknown = doc.toJS();
   const parsed = scenarioSchema.safeParse(value);
   if (!parsed.success)

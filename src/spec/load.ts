@@ -4,7 +4,7 @@
 import { readFile } from "node:fs/promises";
 import { extname, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { isScalar, LineCounter, parseDocument, visit } from "yaml";
+import { isScalar, LineCounter, parseDocument, visit, type Document } from "yaml";
 import type { Diagnostic, SourceLocator } from "../diagnostic/diagnostic.js";
 import {
   dedupeDiagnostics,
@@ -58,7 +58,11 @@ export function checkSpecValue(input: unknown, source: YamlSourceLocator): LoadR
   return { diagnostics: sorted, model: normalise(parsed.data, source), source };
 }
 
-export function loadSpecText(text: string, file: string): LoadResult {
+/** YAML parsed with positions: the document, its source locator and the HL001 syntax findings. */
+export function parseYamlText(
+  text: string,
+  file: string,
+): { doc: Document; source: YamlSourceLocator; syntax: Diagnostic[] } {
   const lines = new LineCounter();
   // logLevel "error": the yaml package would otherwise print its own warnings to stderr.
   const doc = parseDocument(text, {
@@ -99,6 +103,11 @@ export function loadSpecText(text: string, file: string): LoadResult {
       }
     },
   });
+  return { doc, source, syntax };
+}
+
+export function loadSpecText(text: string, file: string): LoadResult {
+  const { doc, source, syntax } = parseYamlText(text, file);
   if (syntax.some((d) => d.severity === "error")) return { diagnostics: sortDiagnostics(syntax), source };
   let value: unknown;
   try {

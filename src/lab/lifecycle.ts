@@ -167,7 +167,7 @@ export async function labUp(model: Model, specPath: string, opts: UpOptions = {}
   try {
     await ipBatch(rootBatch(plan));
     const settings = plan.nodes.map((n) => ({ n, s: nodeSysctls(ctx, n) }));
-    await Promise.all(settings.map(({ n, s }) => setSysctls(n.namespace, [...LAB_SYSCTLS, ...s.apply])));
+    await Promise.all(settings.map(({ n }) => setSysctls(n.namespace, LAB_SYSCTLS)));
     for (const { n, s } of settings) {
       if (s.apply.length)
         state.adjustments.push(
@@ -181,6 +181,11 @@ export async function labUp(model: Model, specPath: string, opts: UpOptions = {}
     await writeState(state);
     for (const wave of setupOrder(plan))
       await Promise.all(wave.map((n) => ipBatch(nodeBatch(plan, n), n.namespace)));
+    // The generated settings may name an interface (net.ipv4.neigh.lan.*), so they come once the
+    // interfaces exist, as sysctl --system does after the bootstrap pushes them.
+    await Promise.all(
+      settings.filter(({ s }) => s.apply.length).map(({ n, s }) => setSysctls(n.namespace, s.apply)),
+    );
     mark("network built");
 
     await layOut(

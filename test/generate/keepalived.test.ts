@@ -25,7 +25,12 @@ function instance(conf: string): string[] {
 }
 
 const confs = (m: Model): Map<string, string> =>
-  new Map(keepalivedGenerator.generate(m, ctx).map((f) => [f.path, f.content]));
+  new Map(
+    keepalivedGenerator
+      .generate(m, ctx)
+      .filter((f) => f.path.endsWith("/keepalived.conf"))
+      .map((f) => [f.path, f.content]),
+  );
 
 test("seed003: two instances, same VRID, different priorities, unicast to each other", async () => {
   const files = confs(await example("seed003-lb-pair"));
@@ -154,4 +159,13 @@ test("priorities: the first guest is the preferred master; all distinct and vali
       `${ps}`,
     );
   }
+});
+
+test("VRRP peers re-resolve each other fast: ARP retransmission at 100 ms on the VRRP interface", async () => {
+  const files = keepalivedGenerator.generate(await example("seed003-lb-pair"), ctx);
+  const sysctl = files.find((f) => f.path === "nodes/k3s-lb01/etc/sysctl.d/90-hlab-keepalived.conf");
+  assert.ok(sysctl);
+  assert.match(sysctl.content, /^net\.ipv4\.neigh\.lan\.retrans_time_ms = 100$/m);
+  const lone = keepalivedGenerator.generate(await example("seed002-segmented"), ctx);
+  assert.ok(!lone.some((f) => f.path.includes("sysctl.d")), "a lone member has no peer to resolve");
 });

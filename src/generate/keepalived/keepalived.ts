@@ -3,15 +3,23 @@
 import type { GeneratedFile, Generator } from "../artifact.js";
 import { nodeFile } from "../artifact.js";
 import type { Model } from "../../model/model.js";
-import { keepalivedConfig } from "./keepalived-config.js";
+import { keepalivedConfig, keepalivedSysctl } from "./keepalived-config.js";
 import { keepalivedGuests } from "./vrrp-groups.js";
 
 export const keepalivedGenerator: Generator = {
   name: "keepalived",
   generate(model: Model): GeneratedFile[] {
-    return keepalivedGuests(model).map((guest) => ({
-      path: nodeFile(guest.name, "/etc/keepalived/keepalived.conf"),
-      content: keepalivedConfig(model, guest),
-    }));
+    return keepalivedGuests(model).flatMap((guest) => {
+      const sysctl = keepalivedSysctl(model, guest);
+      return [
+        {
+          path: nodeFile(guest.name, "/etc/keepalived/keepalived.conf"),
+          content: keepalivedConfig(model, guest),
+        },
+        ...(sysctl
+          ? [{ path: nodeFile(guest.name, "/etc/sysctl.d/90-hlab-keepalived.conf"), content: sysctl }]
+          : []),
+      ];
+    });
   },
 };

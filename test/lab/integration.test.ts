@@ -165,6 +165,42 @@ test(
 );
 
 test(
+  "seed 003: the VIP holder cut off from every K3s node gives the VIP to its peer (route check), and takes it back",
+  { skip: reason, timeout: 300_000 },
+  async () => {
+    const report = await rehearse(
+      "seed003-lb-pair.yaml",
+      `
+name: lb-cut-off-from-nodes
+warmup: 8s
+tail: 10s
+steps:
+  - { at: 0s, fault: partition, groups: [[k3s-lb01], [k3s-srv01, k3s-srv02, k3s-srv03, metal]], for: 12s }
+`,
+    );
+    const cut = report.faults[0]!;
+    assert.equal(cut.before.holders["192.168.1.8"]?.[0], "k3s-lb01", "k3s-lb01 held the VIP before");
+    assert.ok(
+      takers(report, "192.168.1.8", cut.id).includes("k3s-lb02"),
+      "k3s-lb02, which still reaches the nodes, took the VIP",
+    );
+    const after = report.vipTimeline.filter(
+      (e) => e.vip === "192.168.1.8" && e.atMs > cut.atMs + cut.durationMs!,
+    );
+    assert.ok(
+      after.some((e) => e.node === "k3s-lb01" && e.held),
+      "k3s-lb01 took it back once it could route again",
+    );
+    assert.deepEqual(report.splitBrain, [], "no split brain");
+    assert.deepEqual(
+      report.outages.filter((o) => !o.recovered).map((o) => o.target),
+      [],
+      "every outage recovered",
+    );
+  },
+);
+
+test(
   "lab down after a crashed `lab up` leaves no namespace, bridge, process or file",
   { skip: reason, timeout: 120_000 },
   async () => {

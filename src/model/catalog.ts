@@ -17,6 +17,17 @@ export interface CatalogEntry {
   memoryMiB: number;
 }
 
+/** Forgejo is a fork of Gitea: same port, same footprint, the same `git.` host name. */
+const GIT_SERVER: Omit<CatalogEntry, "namespace"> = {
+  port: 3000,
+  replicas: 1,
+  persistenceGiB: 10,
+  hostname: "git",
+  platform: false,
+  cpuMillis: 200,
+  memoryMiB: 512,
+};
+
 export const CATALOG: Record<CatalogName, CatalogEntry> = {
   argocd: {
     namespace: "argocd",
@@ -28,26 +39,8 @@ export const CATALOG: Record<CatalogName, CatalogEntry> = {
     cpuMillis: 250,
     memoryMiB: 512,
   },
-  gitea: {
-    namespace: "gitea",
-    port: 3000,
-    replicas: 1,
-    persistenceGiB: 10,
-    hostname: "git",
-    platform: false,
-    cpuMillis: 200,
-    memoryMiB: 512,
-  },
-  forgejo: {
-    namespace: "forgejo",
-    port: 3000,
-    replicas: 1,
-    persistenceGiB: 10,
-    hostname: "git",
-    platform: false,
-    cpuMillis: 200,
-    memoryMiB: 512,
-  },
+  gitea: { namespace: "gitea", ...GIT_SERVER },
+  forgejo: { namespace: "forgejo", ...GIT_SERVER },
   prometheus: {
     namespace: "monitoring",
     port: 9090,

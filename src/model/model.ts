@@ -35,6 +35,8 @@ export interface Network {
   dhcp: IpRange[];
   dns: string[];
   role: NetworkRole;
+  /** The Proxmox host whose own address is the gateway: it routes the segment (forwarding, NAT). */
+  router?: string;
 }
 
 export type GearKind = "power" | "switch" | "isp-router" | "ups" | "rack" | "other";

@@ -82,11 +82,11 @@ export function normalise(spec: ParsedSpec, source: SourceLocator): Model {
   // A segment a Proxmox host routes (its address is the gateway) resolves names where the host's
   // uplink does: Proxmox runs no DNS server, so the gateway is no resolver there.
   for (const net of networks) {
-    if (spec.networks[net.name]!.dns || !net.gateway) continue;
-    const router = Object.values(spec.hosts).find(
-      (h) => h.kind === "proxmox" && h.address?.[net.name] === net.gateway,
-    );
-    if (!router) continue;
+    net.router = Object.entries(spec.hosts).find(
+      ([, h]) => h.kind === "proxmox" && net.gateway !== undefined && h.address?.[net.name] === net.gateway,
+    )?.[0];
+    if (!net.router || spec.networks[net.name]!.dns) continue;
+    const router = spec.hosts[net.router]!;
     const uplink = networks.find(
       (n) => n.gateway && router.address?.[n.name] !== undefined && router.address[n.name] !== n.gateway,
     );

@@ -95,15 +95,12 @@ export function vrrpGroups(model: Model): VrrpGroup[] {
     members: members(model, lb.guests, lb.network, (g) => {
       const s = statsEndpoint(model, g);
       return { name: "chk_haproxy", address: s.address, port: s.port };
-    }).map((m) => {
+    }).map((m) =>
       // A lone guest has no peer to give the VIP to: its route check would change nothing.
-      if (lb.guests.length < 2) return m;
-      const s = statsEndpoint(model, m.guest);
-      return {
-        ...m,
-        routes: { name: "chk_haproxy_routes", address: s.address, port: s.port, path: "/healthz" },
-      };
-    }),
+      lb.guests.length < 2
+        ? m
+        : { ...m, routes: { ...m.check, name: "chk_haproxy_routes", path: "/healthz" } },
+    ),
   }));
   const k = model.kubernetes;
   if (k?.api.vip && k.api.holder === "keepalived") {

@@ -68,10 +68,9 @@ export function bridgeLayout(model: Model, host: Host): HostNetworkLayout {
     );
     bridges.push({ name, networks: nets, ports, vids, notes });
   }
-  // The host's default route: never a segment it is the gateway of itself (host-routing.ts).
+  // The host's default route: never a segment it routes itself (host-routing.ts).
   const gatewayNet = networks.find(
-    (n) =>
-      n.gateway !== undefined && host.address[n.name] !== undefined && host.address[n.name] !== n.gateway,
+    (n) => n.gateway !== undefined && host.address[n.name] !== undefined && n.router !== host.name,
   );
   const addresses = networks.flatMap((n) => {
     const address = host.address[n.name];

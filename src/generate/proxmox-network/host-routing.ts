@@ -3,6 +3,7 @@
 // on IPv4 forwarding there and masquerades the segment behind the host's uplink, the interface of
 // its own default route, as Proxmox's "Masquerading (NAT)" set-up does.
 import type { Host, Model } from "../../model/model.js";
+import { hashHeader } from "../artifact.js";
 import { bridgeLayout } from "./bridge-layout.js";
 
 export interface RoutedSegment {
@@ -22,9 +23,7 @@ export function hostRouting(model: Model, host: Host): HostRouting {
   const layout = bridgeLayout(model, host);
   const segments = model.networks.flatMap((n) => {
     const own = layout.addresses.find((a) => a.network === n.name);
-    return n.gateway !== undefined && own && host.address[n.name] === n.gateway
-      ? [{ network: n.name, cidr: n.cidr.text, iface: own.iface }]
-      : [];
+    return n.router === host.name && own ? [{ network: n.name, cidr: n.cidr.text, iface: own.iface }] : [];
   });
   return { segments, uplink: layout.addresses.find((a) => a.gateway !== undefined)?.iface };
 }
@@ -34,6 +33,7 @@ export function routingSysctl(model: Model, host: Host): string | undefined {
   const r = hostRouting(model, host);
   if (r.segments.length === 0 || !r.uplink) return undefined;
   return [
+    hashHeader(model).trimEnd(),
     `# ${host.name} is the gateway of ${r.segments.map((s) => s.network).join(", ")}: it forwards their traffic`,
     `# out through ${r.uplink}, masqueraded (nftables.conf).`,
     "net.ipv4.ip_forward = 1",

@@ -3,7 +3,6 @@
 import type { GeneratedFile, Generator } from "../artifact.js";
 import { proxmoxFile } from "../artifact.js";
 import type { Model } from "../../model/model.js";
-import { hashHeader } from "../artifact.js";
 import { bridgeLayout } from "./bridge-layout.js";
 import { routingSysctl } from "./host-routing.js";
 import { interfacesFile } from "./interfaces-file.js";
@@ -24,7 +23,7 @@ export const proxmoxNetworkGenerator: Generator = {
             ? [
                 {
                   path: proxmoxFile(host.name, "/etc/sysctl.d/90-hlab-routing.conf"),
-                  content: hashHeader(model) + sysctl,
+                  content: sysctl,
                 },
               ]
             : []),

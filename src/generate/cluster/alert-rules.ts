@@ -3,7 +3,9 @@
 // plan counted on is gone — before the next failure turns into an outage.
 import type { Model } from "../../model/model.js";
 import { cnpgDatabases, databaseNamespace } from "./cnpg.js";
-import { lbAlertRules } from "./lb-metrics.js";
+import { backendGuests } from "../haproxy/backend-address.js";
+import { frontendName } from "../haproxy/haproxy-config.js";
+import { LB_JOB, lbTargets } from "./lb-metrics.js";
 import { kubeObject, type KubeObject } from "./manifest.js";
 import { LONGHORN_BACKUP_JOB, LONGHORN_NAMESPACE } from "./longhorn.js";
 import { MONITORING_NAMESPACE } from "./network-policy.js";
@@ -109,6 +111,57 @@ function vipRules(model: Model): Rule[] {
   ];
 }
 
+/** The HAProxy pair outside the cluster, from its scraped metrics (lb-metrics.ts). */
+function loadBalancerRules(model: Model): Rule[] {
+  const scraped = new Set(lbTargets(model).map((t) => t.loadBalancer));
+  return model.loadBalancers
+    .filter((lb) => scraped.has(lb.name))
+    .flatMap((lb) => {
+      const sel = `job="${LB_JOB}",load_balancer="${lb.name}"`;
+      const pair = lb.guests.length > 1;
+      // Each frontend's backend against the number of servers the spec gives it.
+      const expected = lb.frontends
+        .map((f) => ({ proxy: frontendName(lb, f), servers: backendGuests(model, f.backends).length }))
+        .filter((x) => x.servers > 0);
+      const rules = [
+        rule(
+          "LoadBalancerDown",
+          `up{${sel}} == 0`,
+          "2m",
+          pair ? "warning" : "critical",
+          pair
+            ? `A load balancer of "${lb.name}" is down: the VIP ${lb.vip} has no spare`
+            : `The load balancer "${lb.name}" is down: nothing answers on ${lb.vip}`,
+          pair
+            ? "HAProxy on {{ $labels.guest }} does not answer Prometheus. keepalived has moved the VIP to a peer if it could; one more failure and the VIP is gone."
+            : "HAProxy on {{ $labels.guest }} does not answer Prometheus, and it is the only guest of this load balancer.",
+        ),
+      ];
+      if (expected.length === 0) return rules;
+      return [
+        ...rules,
+        rule(
+          "LoadBalancerBackendEmpty",
+          `haproxy_backend_active_servers{${sel}} == 0`,
+          "1m",
+          "critical",
+          `A backend of load balancer "${lb.name}" has no server up`,
+          "{{ $labels.proxy }} on {{ $labels.guest }} routes to nothing. Its /healthz fails, so keepalived gives the VIP to a peer that can still route, if there is one.",
+        ),
+        rule(
+          "LoadBalancerBackendDegraded",
+          expected
+            .map((x) => `haproxy_backend_active_servers{${sel},proxy="${x.proxy}"} < ${x.servers}`)
+            .join(" or "),
+          "10m",
+          "warning",
+          `A backend of load balancer "${lb.name}" runs with fewer servers than planned`,
+          "{{ $labels.proxy }} on {{ $labels.guest }} has {{ $value }} servers up; the plan counted on all of them.",
+        ),
+      ];
+    });
+}
+
 function certificateRules(): Rule[] {
   return [
     rule(
@@ -186,12 +239,7 @@ export function planAlertRules(model: Model): KubeObject | undefined {
     { name: "hlab.quorum", rules: quorumRules(model) },
     { name: "hlab.storage", rules: storageRules(model) },
     { name: "hlab.vip", rules: vipRules(model) },
-    {
-      name: "hlab.loadbalancers",
-      rules: lbAlertRules(model).map((r) =>
-        rule(r.alert, r.expr, r.for, r.severity, r.summary, r.description),
-      ),
-    },
+    { name: "hlab.loadbalancers", rules: loadBalancerRules(model) },
     { name: "hlab.certificates", rules: certificateRules() },
     { name: "hlab.backups", rules: backupRules(model) },
   ].filter((g) => g.rules.length > 0);

@@ -1,8 +1,6 @@
 // The HAProxy + Keepalived pair lives outside the cluster, so nothing in Kubernetes sees it fail:
 // Prometheus scrapes each load balancer's built-in exporter (the stats endpoint its firewall already
-// opens to the nodes), and the alerts say when the pair has lost its spare or a backend its servers.
-import { backendGuests } from "../haproxy/backend-address.js";
-import { frontendName } from "../haproxy/haproxy-config.js";
+// opens to the nodes); alert-rules.ts says when the pair has lost its spare or a backend its servers.
 import { statsEndpoint } from "../haproxy/stats-endpoint.js";
 import type { Model } from "../../model/model.js";
 
@@ -41,67 +39,4 @@ export function lbScrapeConfigs(model: Model): Record<string, unknown>[] {
       })),
     },
   ];
-}
-
-export interface LbRule {
-  alert: string;
-  expr: string;
-  for: string;
-  severity: "warning" | "critical";
-  summary: string;
-  description: string;
-}
-
-export function lbAlertRules(model: Model): LbRule[] {
-  const scraped = new Set(lbTargets(model).map((t) => t.loadBalancer));
-  return model.loadBalancers
-    .filter((lb) => scraped.has(lb.name))
-    .flatMap((lb) => {
-      const sel = `job="${LB_JOB}",load_balancer="${lb.name}"`;
-      const pair = lb.guests.length > 1;
-      // Each frontend's backend against the number of servers the spec gives it.
-      const expected = lb.frontends
-        .map((f) => ({ proxy: frontendName(lb, f), servers: backendGuests(model, f.backends).length }))
-        .filter((x) => x.servers > 0);
-      const degraded = expected
-        .map((x) => `haproxy_backend_active_servers{${sel},proxy="${x.proxy}"} < ${x.servers}`)
-        .join(" or ");
-      const rules: LbRule[] = [
-        {
-          alert: "LoadBalancerDown",
-          expr: `up{${sel}} == 0`,
-          for: "2m",
-          severity: pair ? "warning" : "critical",
-          summary: pair
-            ? `A load balancer of "${lb.name}" is down: the VIP ${lb.vip} has no spare`
-            : `The load balancer "${lb.name}" is down: nothing answers on ${lb.vip}`,
-          description: pair
-            ? "HAProxy on {{ $labels.guest }} does not answer Prometheus. keepalived has moved the VIP to a peer if it could; one more failure and the VIP is gone."
-            : "HAProxy on {{ $labels.guest }} does not answer Prometheus, and it is the only guest of this load balancer.",
-        },
-      ];
-      if (expected.length) {
-        rules.push(
-          {
-            alert: "LoadBalancerBackendEmpty",
-            expr: `haproxy_backend_active_servers{${sel}} == 0`,
-            for: "1m",
-            severity: "critical",
-            summary: `A backend of load balancer "${lb.name}" has no server up`,
-            description:
-              "{{ $labels.proxy }} on {{ $labels.guest }} routes to nothing. Its /healthz fails, so keepalived gives the VIP to a peer that can still route, if there is one.",
-          },
-          {
-            alert: "LoadBalancerBackendDegraded",
-            expr: degraded,
-            for: "10m",
-            severity: "warning",
-            summary: `A backend of load balancer "${lb.name}" runs with fewer servers than planned`,
-            description:
-              "{{ $labels.proxy }} on {{ $labels.guest }} has {{ $value }} servers up; the plan counted on all of them.",
-          },
-        );
-      }
-      return rules;
-    });
 }

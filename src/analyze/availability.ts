@@ -228,7 +228,6 @@ function availabilityFindings(
         diagnostic(
           src,
           "HL118",
-          "warning",
           ["hosts", h.name],
           `losing host \`${h.name}\` takes down ${names.join(", ")} until it is repaired`,
           `\`hlab plan --fail host:${h.name}\` shows why; each service's single points of failure are listed in the availability table`,
@@ -244,7 +243,6 @@ function availabilityFindings(
       diagnostic(
         src,
         "HL119",
-        "warning",
         ["services", s.name, "target"],
         `\`${s.name}\` reaches ${percent(s.availability)} against its target of ${percent(s.target)}${
           top ? `; the largest contributor is ${top.component} (${hoursText(top.hoursPerYear)} a year)` : ""
@@ -263,7 +261,6 @@ function availabilityFindings(
       diagnostic(
         src,
         "HL116",
-        "warning",
         path,
         `${c.kind} \`${c.name}\` is up only ${percent(c.reliability.availability)} of the time (${c.reliability.source}); ${dependents.length} service(s) depend on it: ${dependents.join(", ")}`,
         `${advice(model, c.id, comps)}; \`hlab plan --fail ${c.kind}:${c.name}\` shows what it takes down`,
@@ -282,7 +279,6 @@ function availabilityFindings(
       diagnostic(
         src,
         "HL117",
-        "info",
         ["gear", g.name],
         `\`${g.name}\` is a single point of failure of ${all ? "every host" : "every service"}: alone it costs about ${hoursText((1 - a) * HOURS_PER_YEAR)} a year (${percent(a)}, ${g.reliability.source})`,
         g.kind === "power"

@@ -55,7 +55,6 @@ export function capacity(model: Model, placement: Placement): CapacityResult {
         diagnostic(
           src,
           "HL110",
-          "error",
           ["hosts", c.host, "memory"],
           `host \`${c.host}\` commits ${mib(m.committed)} to its guests plus ${mib(m.overhead)} for Proxmox, but has ${mib(m.available)}`,
           `move a guest to a host with room, or shrink them: ${mib(m.committed + m.overhead - m.available)} too many`,
@@ -68,7 +67,6 @@ export function capacity(model: Model, placement: Placement): CapacityResult {
         diagnostic(
           src,
           "HL110",
-          "error",
           ["hosts", c.host, "disks"],
           `host \`${c.host}\` commits ${d.committed} GiB of guest disks plus ${d.overhead} GiB for Proxmox, but has ${d.available} GiB`,
           "use thin provisioning knowingly, add a disk, or shrink the guests' disks",
@@ -80,7 +78,6 @@ export function capacity(model: Model, placement: Placement): CapacityResult {
         diagnostic(
           src,
           "HL111",
-          "info",
           ["hosts", c.host, "cpu"],
           `host \`${c.host}\` gives its guests ${c.cpu.committed} vCPUs for ${c.cpu.available} cores (${(c.cpu.committed / c.cpu.available).toFixed(1)}:1)`,
           "fine while the guests are mostly idle; watch CPU steal time under load",
@@ -163,7 +160,6 @@ export function capacity(model: Model, placement: Placement): CapacityResult {
         diagnostic(
           src,
           "HL112",
-          "warning",
           ["hosts", loss.host],
           `when \`${loss.host}\` fails, HA guest(s) ${loss.unplaced.map((g) => `\`${g}\``).join(", ")} find no node with the memory to restart`,
           "leave enough free memory on the other nodes for the largest HA guests, or give them less memory",
@@ -177,7 +173,6 @@ export function capacity(model: Model, placement: Placement): CapacityResult {
         diagnostic(
           src,
           "HL113",
-          "warning",
           ["hosts", loss.host],
           `when \`${loss.host}\` fails, its nodes' pods need about ${mib(loss.podMemoryMiB)} and the other nodes have about ${mib(loss.podMemoryFreeMiB)} free: some pods stay pending`,
           "give the Kubernetes nodes more memory, or add a node on another host",

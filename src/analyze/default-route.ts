@@ -16,7 +16,6 @@ export function defaultRouteFindings(model: Model): Diagnostic[] {
       return diagnostic(
         model.source,
         "HL123",
-        "warning",
         ["guests", g.name, "address"],
         `guest \`${g.name}\` has no default route: none of its networks (${nets.join(", ")}) has a gateway, so it cannot reach a package mirror or the internet`,
         first

@@ -2,6 +2,7 @@
 // replicas, database instances and service replicas, each checked against the hosts they sit on.
 // A layer that needs k of its members up survives a host failure only if no host holds more than
 // n - k of them; the findings say which host breaks which layer and point at the placement line.
+import type { Code } from "../diagnostic/codes.js";
 import { diagnostic, type Diagnostic, type PathSegment } from "../diagnostic/diagnostic.js";
 import type { Guest, Model } from "../model/model.js";
 import { haRestartTargets, restartableStorage } from "./dependency-graph.js";
@@ -72,14 +73,8 @@ export function failureDomains(model: Model, placement: Placement): FailureDomai
   const asMembers = (names: readonly string[]): Member[] =>
     names.map((n) => ({ name: n, host: guestHost.get(n) ?? n }));
   const singleHost = model.hosts.length === 1;
-  const add = (
-    code: string,
-    severity: Diagnostic["severity"],
-    path: PathSegment[],
-    message: string,
-    hint: string,
-  ): void => {
-    findings.push(diagnostic(src, code, severity, path, message, hint));
+  const add = (code: Code, path: PathSegment[], message: string, hint: string): void => {
+    findings.push(diagnostic(src, code, path, message, hint));
   };
   // Where a guest could move to: a host of the right kind holding the fewest of `group`.
   const betterHost = (guest: Guest, group: readonly string[], avoid: string): string | undefined => {
@@ -121,7 +116,6 @@ export function failureDomains(model: Model, placement: Placement): FailureDomai
     if (px.nodes.length === 2 && !px.qdevice) {
       add(
         "HL107",
-        "warning",
         pxPath,
         `two Proxmox nodes without a QDevice: the cluster needs both votes, so losing either node loses quorum (no HA restart, no changes)`,
         "add a QDevice (corosync-qnetd) on a third machine, e.g. a Raspberry Pi: `proxmox.qdevice.host`. two_node mode would keep quorum but lets both halves act alone after a network split",
@@ -129,7 +123,6 @@ export function failureDomains(model: Model, placement: Placement): FailureDomai
     } else if (!px.qdevice && px.nodes.length % 2 === 0) {
       add(
         "HL107",
-        "warning",
         pxPath,
         `${px.nodes.length} Proxmox nodes: an even number of votes tolerates no more failures than ${px.nodes.length - 1} nodes`,
         "add a QDevice on a machine outside the cluster so one more failure keeps quorum",
@@ -140,7 +133,6 @@ export function failureDomains(model: Model, placement: Placement): FailureDomai
       if (px.nodes.includes(qHost)) {
         add(
           "HL108",
-          "warning",
           ["proxmox", "qdevice", "host"],
           `the QDevice runs on \`${qHost}\`, a node of the cluster: losing that host takes two votes at once`,
           "run corosync-qnetd on a machine outside the cluster (a Raspberry Pi, a VPS)",
@@ -164,7 +156,6 @@ export function failureDomains(model: Model, placement: Placement): FailureDomai
     if (etcd && servers.length === 2) {
       add(
         "HL101",
-        "warning",
         ["guests", servers[1]!, "role"],
         "two etcd members: the quorum is 2, so losing either server stops the Kubernetes API; two servers fail more often than one",
         "run three servers on three hosts (quorum 2 of 3), or a single server",
@@ -172,7 +163,6 @@ export function failureDomains(model: Model, placement: Placement): FailureDomai
     } else if (etcd && servers.length % 2 === 0) {
       add(
         "HL101",
-        "warning",
         ["guests", servers[servers.length - 1]!, "role"],
         `${servers.length} etcd members tolerate ${Math.floor((servers.length - 1) / 2)} failure(s), no more than ${servers.length - 1} would`,
         "use an odd number of servers (3, 5 or 7)",
@@ -199,7 +189,6 @@ export function failureDomains(model: Model, placement: Placement): FailureDomai
               : `move ${toMove.map((s) => `\`${s}\``).join(" and ")} to other hosts, so that no host holds a majority (${majority(servers.length)}) of the servers`;
         add(
           "HL100",
-          "error",
           ["guests", culprit.name, "host"],
           `host \`${host}\` holds ${onHost.length} of the ${servers.length} etcd members (${onHost.join(", ")}): when it fails, etcd loses its quorum and the Kubernetes API goes down with it`,
           hint,
@@ -209,7 +198,6 @@ export function failureDomains(model: Model, placement: Placement): FailureDomai
     if (servers.length > 1 && k8s.api.holder === "none") {
       add(
         "HL115",
-        "warning",
         ["kubernetes", "api"],
         `the Kubernetes API has no virtual IP: clients use ${k8s.api.endpoint}, one server's address, and lose the API with that server although the others still run`,
         "set `kubernetes.api.vip` (held by kube-vip), or put the API behind a load-balancer pair (holder: load-balancer)",
@@ -219,7 +207,6 @@ export function failureDomains(model: Model, placement: Placement): FailureDomai
       const node = k8s.ingress.node ?? servers[0]!;
       add(
         "HL114",
-        "warning",
         ["kubernetes", "ingress", "via"],
         `service host names point at node \`${node}\` itself: when it is unreachable, requests go to a dead address while the pods run elsewhere (seed 003)`,
         "point DNS at a virtual IP: `via: kube-vip`, `via: metallb`, or `via: load-balancer` with an HAProxy + Keepalived pair",
@@ -239,7 +226,6 @@ export function failureDomains(model: Model, placement: Placement): FailureDomai
     if (lb.guests.length === 1) {
       add(
         "HL103",
-        "warning",
         ["loadBalancers", lb.name, "guests"],
         `load balancer \`${lb.name}\` has one guest: its VIP ${lb.vip} has no second holder and goes down with \`${lb.guests[0]}\``,
         "add a second guest on another host: Keepalived moves the VIP to it",
@@ -248,7 +234,6 @@ export function failureDomains(model: Model, placement: Placement): FailureDomai
       const last = model.guests.find((g) => g.name === lb.guests[lb.guests.length - 1])!;
       add(
         "HL102",
-        "error",
         ["guests", last.name, "host"],
         `every guest of load balancer \`${lb.name}\` (${lb.guests.join(", ")}) sits on host \`${last.host}\`: the VRRP pair protects nothing when that host fails`,
         moveHint(last, lb.guests, last.host, "so the VIP survives the loss of either host"),
@@ -275,7 +260,6 @@ export function failureDomains(model: Model, placement: Placement): FailureDomai
     if (replicas > nodeHosts.size && !singleHost) {
       add(
         "HL104",
-        "warning",
         ["storage", "longhorn", "replicas"],
         `${replicas} replicas per volume, but the Kubernetes nodes sit on ${nodeHosts.size} host(s) (${[...nodeHosts].sort().join(", ")}): ${replicas - nodeHosts.size} replica(s) share a host with another and protect nothing when it fails`,
         nodeHosts.size === 1
@@ -308,7 +292,6 @@ export function failureDomains(model: Model, placement: Placement): FailureDomai
             : ["databases", db.name, "instances"];
         add(
           "HL105",
-          "warning",
           path,
           `${onHost.length} of the ${members.length} instances of database \`${db.name}\` run on host \`${host}\` (${onHost.join(", ")}): losing it stops the database`,
           db.engine === "patroni"
@@ -319,7 +302,6 @@ export function failureDomains(model: Model, placement: Placement): FailureDomai
         // Spread, but the quorum has no member to spare.
         add(
           "HL122",
-          "warning",
           db.engine === "patroni" ? ["databases", db.name, "guests"] : ["databases", db.name, "instances"],
           `database \`${db.name}\` needs ${needed} of its ${members.length} instances (${
             db.engine === "patroni"
@@ -353,7 +335,6 @@ export function failureDomains(model: Model, placement: Placement): FailureDomai
     const { host, last } = sharing[0]!;
     add(
       "HL106",
-      "warning",
       ["guests", last, "host"],
       `the replicas of ${sharing.map((s) => `\`${s.service}\``).join(", ")} all run on host \`${host}\`: they survive a pod or VM failure, not the host's`,
       "spread the Kubernetes nodes (or the guests of `on:`) over several hosts so replicas land on different machines",
@@ -376,7 +357,6 @@ export function failureDomains(model: Model, placement: Placement): FailureDomai
     ];
     add(
       "HL120",
-      "error",
       ["guests", last.name, "host"],
       `every guest sits on host \`${host}\` although the lab has ${pxHosts.length} Proxmox hosts: ${replicated.length ? replicated.join(", ") : "the replicas"} protect nothing when \`${host}\` fails`,
       `spread the guests: one K3s server and one load balancer per host (${pxHosts.map((h) => h.name).join(", ")})`,
@@ -385,7 +365,6 @@ export function failureDomains(model: Model, placement: Placement): FailureDomai
   if (singleHost && model.guests.length > 0) {
     add(
       "HL121",
-      "info",
       ["hosts", model.hosts[0]!.name],
       `everything runs on \`${model.hosts[0]!.name}\`: replicas and quorums protect against a guest failing, not against the machine`,
       "fine for learning; for real HA add machines (three for etcd and Corosync quorum)",
@@ -405,7 +384,6 @@ export function failureDomains(model: Model, placement: Placement): FailureDomai
             : "no other node has the memory for it";
     add(
       "HL109",
-      "warning",
       ["guests", g.name, "ha"],
       `guest \`${g.name}\` is marked for Proxmox HA, but ${why}: it cannot restart elsewhere`,
       !restartableStorage(model, g) && px && px.nodes.length > 1

@@ -19,15 +19,8 @@ export const processIo = (): Io => ({
   color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR && process.env.TERM !== "dumb",
 });
 
-/** An error the user can fix: printed as a message, never with a stack. */
-export class UsageError extends Error {
-  constructor(
-    message: string,
-    readonly hint?: string,
-  ) {
-    super(message);
-  }
-}
+/** An error the user can fix: printed as a message, never with a stack. One type for the library and the CLI. */
+export { UserError as UsageError } from "../diagnostic/user-error.js";
 
 export function printDiagnostics(io: Io, diagnostics: readonly Diagnostic[], sources: SourceLocator[]): void {
   const map = new Map(sources.map((s) => [s.file, s]));

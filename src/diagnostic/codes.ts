@@ -32,6 +32,7 @@ export const CODES = {
   HL026: { severity: "warning", title: "guest role does not fit its use" },
   HL027: { severity: "error", title: "missing section" },
   HL028: { severity: "error", title: "could not read the spec file" },
+  HL029: { severity: "warning", title: "YAML warning" },
   // hlab plan: failure domains, quorum, capacity and availability (src/analyze/).
   HL100: { severity: "error", title: "one host holds a majority of the etcd members" },
   HL101: { severity: "warning", title: "etcd member count adds no fault tolerance" },

@@ -1,10 +1,13 @@
 // One shape for every problem hlab reports, from a YAML typo to a quorum that a host failure breaks.
 // Problems are collected, never thrown, so a user sees all of them at once.
+import { CODES, type Code } from "./codes.js";
 
 export type Severity = "error" | "warning" | "info";
 
 export interface Diagnostic {
-  code: string;
+  /** One of the closed set in codes.ts: the compiler rejects a code nobody registered. */
+  code: Code;
+  /** Always the registry's severity for `code` (codes.ts), never chosen at the call site. */
   severity: Severity;
   /** Dotted spec path, e.g. `guests.k3s-1.address.lan`. Empty for the whole document. */
   path: string;
@@ -49,14 +52,40 @@ export const noSource = (file: string): SourceLocator => ({
 
 export function diagnostic(
   source: SourceLocator,
-  code: string,
-  severity: Severity,
+  code: Code,
   path: readonly PathSegment[],
   message: string,
   hint: string,
 ): Diagnostic {
   const pos = source.locate(path);
-  return { code, severity, path: formatPath(path), file: source.file, ...pos, message, hint };
+  return {
+    code,
+    severity: CODES[code].severity,
+    path: formatPath(path),
+    file: source.file,
+    ...pos,
+    message,
+    hint,
+  };
+}
+
+/** A diagnostic at an explicit position (a generated file, a scenario line), severity from the registry. */
+export function diagnosticAt(
+  code: Code,
+  at: { file: string; line: number; column: number; path?: string },
+  message: string,
+  hint: string,
+): Diagnostic {
+  return {
+    code,
+    severity: CODES[code].severity,
+    path: at.path ?? "",
+    file: at.file,
+    line: at.line,
+    column: at.column,
+    message,
+    hint,
+  };
 }
 
 const order: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
@@ -91,14 +120,5 @@ export function dedupeDiagnostics(list: readonly Diagnostic[]): Diagnostic[] {
 export function unreadableFile(file: string, what: string, err: unknown, hint: string): Diagnostic {
   const e = err as NodeJS.ErrnoException;
   const why = e.code === "ENOENT" ? "no such file" : e.code === "EISDIR" ? "it is a directory" : e.message;
-  return {
-    code: "HL028",
-    severity: "error",
-    path: "",
-    file,
-    line: 0,
-    column: 0,
-    message: `cannot read the ${what}: ${why}`,
-    hint,
-  };
+  return diagnosticAt("HL028", { file, line: 0, column: 0 }, `cannot read the ${what}: ${why}`, hint);
 }

@@ -2,7 +2,8 @@
 // generator → Kubernetes schema validation → the output tree. Everything is computed in memory
 // first; nothing is written while any error stands, and nothing is written at all with --dry-run.
 import { join } from "node:path";
-import { diagnostic, sortDiagnostics, type Diagnostic } from "../diagnostic/diagnostic.js";
+import type { Code } from "../diagnostic/codes.js";
+import { diagnosticAt, sortDiagnostics, type Diagnostic } from "../diagnostic/diagnostic.js";
 import type { Model } from "../model/model.js";
 import { emitTree, type EmitResult } from "../emit/emit-tree.js";
 import { ensureSecrets, secretFilePath, secretNameOf, sopsExtractPath } from "../secrets/store.js";
@@ -65,19 +66,8 @@ export interface BuildResult {
   written: boolean;
 }
 
-const located = (
-  model: Model,
-  code: string,
-  severity: Diagnostic["severity"],
-  file: string,
-  message: string,
-  hint: string,
-): Diagnostic => ({
-  ...diagnostic(model.source, code, severity, [], message, hint),
-  file,
-  line: 0,
-  column: 0,
-});
+const located = (code: Code, file: string, message: string, hint: string): Diagnostic =>
+  diagnosticAt(code, { file, line: 0, column: 0 }, message, hint);
 
 export async function build(model: Model, opts: BuildOptions): Promise<BuildResult> {
   const diagnostics: Diagnostic[] = [];
@@ -89,23 +79,14 @@ export async function build(model: Model, opts: BuildOptions): Promise<BuildResu
   });
   for (const p of store.problems) {
     diagnostics.push(
-      located(
-        model,
-        p.severity === "error" ? "HL300" : "HL301",
-        p.severity,
-        join(opts.outDir, p.path),
-        p.message,
-        p.hint,
-      ),
+      located(p.severity === "error" ? "HL300" : "HL301", join(opts.outDir, p.path), p.message, p.hint),
     );
   }
   const generated = renderRepository(model, { publicKeys: store.publicKeys });
   for (const p of validateManifests(generated)) {
     diagnostics.push(
       located(
-        model,
         "HL304",
-        "error",
         join(opts.outDir, p.file),
         `${p.object}: ${p.field ? `${p.field}: ` : ""}${p.message}`,
         "this is a bug in hlab's generator: please report it with the spec",
@@ -146,9 +127,7 @@ export async function build(model: Model, opts: BuildOptions): Promise<BuildResu
         : secretNameOf(issue.path) !== undefined
           ? "HL306"
           : "HL303";
-    diagnostics.push(
-      located(model, code, issue.severity, join(opts.outDir, issue.path), issue.message, issue.hint),
-    );
+    diagnostics.push(located(code, join(opts.outDir, issue.path), issue.message, issue.hint));
   }
   return { ...result, diagnostics: sortDiagnostics(diagnostics), emit, written: emit.written };
 }

@@ -8,6 +8,7 @@
 // failing NIC did. A bare-metal guest is its host's OS and shares its namespace. The lab adds a
 // client namespace on every network (the user's laptop: probes run there) and, for each database,
 // a router namespace that stands in for the Kubernetes Service in front of the primary.
+import { UserError } from "../diagnostic/user-error.js";
 import { placeWorkloads } from "../analyze/placement.js";
 import type { Database, Guest, Host, Model, Network } from "../model/model.js";
 import { guestInterface } from "../model/interfaces.js";
@@ -250,7 +251,11 @@ export function labPlan(model: Model, id: LabId): LabPlan {
         return intToIp(n);
       }
     }
-    throw new Error(`no free address left in ${net.cidr.text} for the lab's client`);
+    throw new UserError(
+      `no free address left in ${net.cidr.text} for the lab's client`,
+      `free one address in network ${net.name}: the lab's client needs one beside the spec's hosts and guests`,
+      "no-free-address",
+    );
   };
   const labNode = (name: string, kind: NodeKind, nets: { network: Network; address?: string }[]): LabNode => {
     const ns = namespaceName(id, name);

@@ -5,6 +5,7 @@
 import { readFile } from "node:fs/promises";
 import { z } from "zod";
 import {
+  diagnosticAt,
   noSource,
   sortDiagnostics,
   unreadableFile,
@@ -110,15 +111,9 @@ export function loadScenarioText(text: string, file: string, plan: LabPlan): Sce
 
   const diagnostics: Diagnostic[] = [];
   const problem = (path: (string | number)[], message: string, hint: string): void => {
-    diagnostics.push({
-      code: "HL016",
-      severity: "error",
-      path: path.join("."),
-      file,
-      ...source.locate(path),
-      message,
-      hint,
-    });
+    diagnostics.push(
+      diagnosticAt("HL016", { file, ...source.locate(path), path: path.join(".") }, message, hint),
+    );
   };
   const s = parsed.data;
   const events: ScenarioEvent[] = [];

@@ -2,6 +2,7 @@
 // start time), active faults. Written atomically after every step and BEFORE each creation, so a
 // crash at any point leaves a file that `hlab lab down` can undo completely, and nothing else.
 // It lives under /run: like network namespaces, it does not survive a reboot.
+import { UserError } from "../diagnostic/user-error.js";
 import { mkdir, open, readdir, readFile, rename, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { writeOwnedFile } from "../emit/write.js";
@@ -143,13 +144,19 @@ export async function updateState(
         () => 0,
       );
       if (!owner ? age > 2000 : !isAlive(owner)) await rm(lock, { force: true });
-      else if (Date.now() > deadline) throw new Error(`lab ${id} is locked by process ${owner}`);
+      else if (Date.now() > deadline)
+        throw new UserError(
+          `lab ${id} is locked by process ${owner}`,
+          "another hlab command is working on this lab: wait for it, or stop that process",
+          "lab-locked",
+        );
       else await new Promise((r) => setTimeout(r, 20));
     }
   }
   try {
     const state = await readState(id);
-    if (!state) throw new Error(`no lab ${id}`);
+    if (!state)
+      throw new UserError(`no lab ${id}`, "`hlab lab status` lists the labs that are up", "lab-missing");
     await change(state);
     await writeState(state);
     return state;

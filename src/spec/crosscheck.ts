@@ -2,7 +2,8 @@
 // even when the schema pass found errors, so that one run shows every problem, and so it guards
 // every value it reads instead of trusting the types.
 import type { Diagnostic, PathSegment, SourceLocator } from "../diagnostic/diagnostic.js";
-import { formatPath } from "../diagnostic/diagnostic.js";
+import type { Code } from "../diagnostic/codes.js";
+import { diagnostic, formatPath } from "../diagnostic/diagnostic.js";
 import {
   cidrRange,
   inCidr,
@@ -50,22 +51,8 @@ interface Claim {
 
 export function crossCheck(input: unknown, source: SourceLocator): Diagnostic[] {
   const out: Diagnostic[] = [];
-  const report = (
-    code: string,
-    path: PathSegment[],
-    message: string,
-    hint: string,
-    severity: Diagnostic["severity"] = "error",
-  ): void => {
-    out.push({
-      code,
-      severity,
-      path: formatPath(path),
-      file: source.file,
-      ...source.locate(path),
-      message,
-      hint,
-    });
+  const report = (code: Code, path: PathSegment[], message: string, hint: string): void => {
+    out.push(diagnostic(source, code, path, message, hint));
   };
   const where = (path: PathSegment[]): string => {
     const p = source.locate(path);
@@ -177,7 +164,6 @@ export function crossCheck(input: unknown, source: SourceLocator): Diagnostic[] 
           path,
           `${address} lies in the DHCP range ${d.text} of \`${net}\``,
           "move it out of the range, or shrink the DHCP range on the router",
-          "warning",
         );
       }
     }
@@ -392,7 +378,6 @@ export function crossCheck(input: unknown, source: SourceLocator): Diagnostic[] 
           ["loadBalancers", name, "guests", i],
           `guest \`${gn}\` runs HAProxy but its role is \`${str(guests.get(gn)?.role)}\``,
           "set its role to load-balancer",
-          "warning",
         );
       }
     });
@@ -567,7 +552,6 @@ export function crossCheck(input: unknown, source: SourceLocator): Diagnostic[] 
         ["vpn", "wireguard", "guest"],
         `guest \`${gn}\` runs WireGuard but its role is \`${str(guests.get(gn)?.role)}\``,
         "set its role to vpn",
-        "warning",
       );
     }
     checkNetworkRef(wg.network, ["vpn", "wireguard", "network"]);

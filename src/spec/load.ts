@@ -1,6 +1,7 @@
 // Loading a spec: parse (YAML with positions), validate (schema), cross-check (references and the
 // address plan), normalise (the model). Every stage adds diagnostics instead of throwing; a model is
 // returned only when no error was found.
+import { UserError } from "../diagnostic/user-error.js";
 import { readFile } from "node:fs/promises";
 import { extname, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -8,6 +9,7 @@ import { isScalar, LineCounter, parseDocument, visit, type Document } from "yaml
 import type { Diagnostic, SourceLocator } from "../diagnostic/diagnostic.js";
 import {
   dedupeDiagnostics,
+  diagnosticAt,
   hasErrors,
   noSource,
   sortDiagnostics,
@@ -41,15 +43,14 @@ export function checkSpecValue(input: unknown, source: YamlSourceLocator): LoadR
     for (const key of Object.keys(timings)) {
       if (!(TIMING_NAMES as string[]).includes(key)) {
         const path = ["plan", "timings", key];
-        diagnostics.push({
-          code: "HL002",
-          severity: "error",
-          path: path.join("."),
-          file: source.file,
-          ...source.locateKey(path),
-          message: `unknown timing \`${key}\``,
-          hint: didYouMean(key, TIMING_NAMES, "timings:"),
-        });
+        diagnostics.push(
+          diagnosticAt(
+            "HL002",
+            { file: source.file, ...source.locateKey(path), path: path.join(".") },
+            `unknown timing \`${key}\``,
+            didYouMean(key, TIMING_NAMES, "timings:"),
+          ),
+        );
       }
     }
   }
@@ -75,31 +76,25 @@ export function parseYamlText(
   const syntax: Diagnostic[] = [...doc.errors, ...doc.warnings].map((e) => {
     const p = lines.linePos(e.pos[0]);
     const first = e.message.split("\n")[0] ?? e.message;
-    return {
-      code: "HL001",
-      severity: doc.errors.includes(e as never) ? "error" : "warning",
-      path: "",
-      file,
-      line: p.line,
-      column: p.col,
-      message: first.replace(/ at line \d+, column \d+:?$/, ""),
-      hint: yamlHint(e.code),
-    };
+    return diagnosticAt(
+      doc.errors.includes(e as never) ? "HL001" : "HL029",
+      { file, line: p.line, column: p.col },
+      first.replace(/ at line \d+, column \d+:?$/, ""),
+      yamlHint(e.code),
+    );
   });
   visit(doc, {
     Pair(_, pair) {
       if (pair.key !== null && !isScalar(pair.key)) {
         const p = lines.linePos((pair.key as { range?: [number, number, number] }).range?.[0] ?? 0);
-        syntax.push({
-          code: "HL001",
-          severity: "error",
-          path: "",
-          file,
-          line: p.line,
-          column: p.col,
-          message: "a key must be a plain name, not a list or a map",
-          hint: "check for a stray `?`, `[` or `{` before the colon",
-        });
+        syntax.push(
+          diagnosticAt(
+            "HL001",
+            { file, line: p.line, column: p.col },
+            "a key must be a plain name, not a list or a map",
+            "check for a stray `?`, `[` or `{` before the colon",
+          ),
+        );
       }
     },
   });
@@ -115,16 +110,12 @@ export function loadSpecText(text: string, file: string): LoadResult {
   } catch (err) {
     return {
       diagnostics: [
-        {
-          code: "HL001",
-          severity: "error",
-          path: "",
-          file,
-          line: 1,
-          column: 1,
-          message: (err as Error).message,
-          hint: "simplify the aliases in this document",
-        },
+        diagnosticAt(
+          "HL001",
+          { file, line: 1, column: 1 },
+          (err as Error).message,
+          "simplify the aliases in this document",
+        ),
       ],
       source,
     };
@@ -132,16 +123,12 @@ export function loadSpecText(text: string, file: string): LoadResult {
   if (value === null || value === undefined || typeof value !== "object" || Array.isArray(value)) {
     return {
       diagnostics: [
-        {
-          code: "HL003",
-          severity: "error",
-          path: "",
-          file,
-          line: 1,
-          column: 1,
-          message: "the spec must be a map of sections",
-          hint: "start from `hlab init` for a commented example",
-        },
+        diagnosticAt(
+          "HL003",
+          { file, line: 1, column: 1 },
+          "the spec must be a map of sections",
+          "start from `hlab init` for a commented example",
+        ),
       ],
       source,
     };
@@ -191,7 +178,12 @@ async function loadConfigModule(path: string): Promise<LoadResult> {
     if (path.endsWith("ts")) {
       const text = await readFile(abs, "utf8");
       const ts = await import("typescript").catch(() => undefined);
-      if (!ts) throw new Error("loading a .ts config needs the `typescript` package (npm i -D typescript)");
+      if (!ts)
+        throw new UserError(
+          "loading a .ts config needs the `typescript` package",
+          "npm i -D typescript, or write the spec as YAML",
+          "missing-dependency",
+        );
       // defineHomelab is the identity: the config needs nothing from hlab at run time, so the import
       // is replaced rather than resolved from a data: URL (which cannot resolve bare specifiers).
       const js = ts

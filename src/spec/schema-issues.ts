@@ -2,7 +2,8 @@
 // and a hint that says what to write instead.
 import { z } from "zod";
 import type { Diagnostic, PathSegment } from "../diagnostic/diagnostic.js";
-import { formatPath } from "../diagnostic/diagnostic.js";
+import type { Code } from "../diagnostic/codes.js";
+import { diagnosticAt, formatPath } from "../diagnostic/diagnostic.js";
 import { didYouMean } from "../util/suggest.js";
 import type { YamlSourceLocator } from "./source.js";
 
@@ -82,14 +83,14 @@ export function issuesToDiagnostics(
 ): Diagnostic[] {
   const out: Diagnostic[] = [];
   const push = (
-    code: string,
+    code: Code,
     path: readonly PathSegment[],
     message: string,
     hint: string,
     at: "key" | "value" = "value",
   ): void => {
     const pos = at === "key" ? source.locateKey(path) : source.locate(path);
-    out.push({ code, severity: "error", path: formatPath(path), file: source.file, ...pos, message, hint });
+    out.push(diagnosticAt(code, { file: source.file, ...pos, path: formatPath(path) }, message, hint));
   };
 
   const handle = (issue: Issue, basePath: readonly PathSegment[]): void => {

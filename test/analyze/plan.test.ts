@@ -72,7 +72,8 @@ test("two of three K3s servers on one host: the API is lost with it, pointing at
 test("the seed 003 repository (every guest on one host) is flagged with the replication that protects nothing", async () => {
   const r = planModel(await model(REPO));
   const codes = new Set(r.findings.map((d) => d.code));
-  for (const c of ["HL120", "HL102", "HL100", "HL104", "HL105"]) assert.ok(codes.has(c), `${c} reported`);
+  for (const c of ["HL120", "HL102", "HL100", "HL104", "HL105"] as const)
+    assert.ok(codes.has(c), `${c} reported`);
   const hl120 = r.findings.find((d) => d.code === "HL120")!;
   assert.match(hl120.message, /load-balancer pair edge/);
   assert.match(hl120.message, /3 K3s servers/);
@@ -211,7 +212,7 @@ test("single-host labs say so once instead of flagging every replica", async () 
     const r = planModel(await model(file));
     const codes = r.findings.map((d) => d.code);
     assert.ok(codes.includes("HL121"), `${file}: HL121`);
-    for (const c of ["HL100", "HL102", "HL104", "HL106", "HL120"])
+    for (const c of ["HL100", "HL102", "HL104", "HL106", "HL120"] as const)
       assert.ok(!codes.includes(c), `${file}: no ${c}`);
     assert.ok(r.summary.sound, `${file} is sound`);
   }

@@ -33,6 +33,7 @@ export const CODES = {
   HL027: { severity: "error", title: "missing section" },
   HL028: { severity: "error", title: "could not read the spec file" },
   HL029: { severity: "warning", title: "YAML warning" },
+  HL055: { severity: "error", title: "kube-vip timings the shipped DaemonSet cannot run" },
   // hlab plan: failure domains, quorum, capacity and availability (src/analyze/).
   HL100: { severity: "error", title: "one host holds a majority of the etcd members" },
   HL101: { severity: "warning", title: "etcd member count adds no fault tolerance" },

@@ -379,9 +379,10 @@ export function labPlan(model: Model, id: LabId): LabPlan {
         renewMs: k8s.kubeVip.renewMs,
         retryMs: k8s.kubeVip.retryMs,
       };
-      for (const node of servers)
+      for (const server of k8s.servers)
         daemons.push({
-          node,
+          node: nodeOf(server),
+          machine: server,
           kind: "kubevip-standin",
           standin: true,
           label: "kube-vip stand-in (leader lease in etcd)",

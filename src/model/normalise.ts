@@ -4,6 +4,7 @@
 import { createHash } from "node:crypto";
 import type { SourceLocator } from "../diagnostic/diagnostic.js";
 import type { ParsedSpec } from "../spec/schema.js";
+import { KUBE_VIP_DEFAULTS } from "./kube-vip-timings.js";
 import { durationHours, durationMs, probability, sizeGiB, sizeMiB } from "../spec/units.js";
 import { CATALOG, DEFAULT_K3S_VERSION, ROLE_DEFAULTS } from "./catalog.js";
 import { FAILOVER_PROFILES } from "./failover-profiles.js";
@@ -303,9 +304,18 @@ export function normalise(spec: ParsedSpec, source: SourceLocator): Model {
         endpoint: apiAddress,
       },
       kubeVip: {
-        leaseMs: k?.kubeVip?.leaseDuration !== undefined ? durationMs(k.kubeVip.leaseDuration) : 15_000,
-        renewMs: k?.kubeVip?.renewDeadline !== undefined ? durationMs(k.kubeVip.renewDeadline) : 10_000,
-        retryMs: k?.kubeVip?.retryPeriod !== undefined ? durationMs(k.kubeVip.retryPeriod) : 2_000,
+        leaseMs:
+          k?.kubeVip?.leaseDuration !== undefined
+            ? durationMs(k.kubeVip.leaseDuration)
+            : KUBE_VIP_DEFAULTS.leaseMs,
+        renewMs:
+          k?.kubeVip?.renewDeadline !== undefined
+            ? durationMs(k.kubeVip.renewDeadline)
+            : KUBE_VIP_DEFAULTS.renewMs,
+        retryMs:
+          k?.kubeVip?.retryPeriod !== undefined
+            ? durationMs(k.kubeVip.retryPeriod)
+            : KUBE_VIP_DEFAULTS.retryMs,
       },
       clusterCidr: parseCidr(k?.clusterCidr ?? "10.42.0.0/16"),
       serviceCidr: parseCidr(k?.serviceCidr ?? "10.43.0.0/16"),

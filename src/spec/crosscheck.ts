@@ -16,6 +16,8 @@ import {
 } from "../model/ip.js";
 import type { Cidr, IpRange } from "../model/model.js";
 import { didYouMean } from "../util/suggest.js";
+import { KUBE_VIP_DEFAULTS, kubeVipTimingProblems, type KubeVipTimings } from "../model/kube-vip-timings.js";
+import { durationMs } from "./units.js";
 import { CATALOG_NAMES } from "./catalog-names.js";
 
 const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
@@ -434,6 +436,36 @@ export function crossCheck(input: unknown, source: SourceLocator): Diagnostic[] 
   const via = str(get(ingress, "via"));
   if (ingressAddr && via === "kube-vip" && ingressAddr !== apiVip)
     claim(ingressAddr, ["kubernetes", "ingress", "address"], "the ingress VIP");
+
+  // --- kube-vip leader election: what the shipped DaemonSet can express (model/kube-vip-timings.ts)
+  const kv = get(k8s, "kubeVip");
+  if (isObj(kv)) {
+    const ms = (key: "leaseDuration" | "renewDeadline" | "retryPeriod", dflt: number): number | undefined => {
+      const v = kv[key];
+      if (v === undefined) return dflt;
+      if (typeof v === "number") return Number.isFinite(v) ? v * 1000 : undefined;
+      if (typeof v !== "string") return undefined;
+      try {
+        return durationMs(v);
+      } catch {
+        return undefined; // the schema reports the malformed duration
+      }
+    };
+    const t = {
+      leaseMs: ms("leaseDuration", KUBE_VIP_DEFAULTS.leaseMs),
+      renewMs: ms("renewDeadline", KUBE_VIP_DEFAULTS.renewMs),
+      retryMs: ms("retryPeriod", KUBE_VIP_DEFAULTS.retryMs),
+    };
+    if (t.leaseMs !== undefined && t.renewMs !== undefined && t.retryMs !== undefined) {
+      for (const p of kubeVipTimingProblems(t as KubeVipTimings)) {
+        const key =
+          kv[p.key] !== undefined
+            ? p.key
+            : (["leaseDuration", "renewDeadline", "retryPeriod"] as const).find((k) => kv[k] !== undefined);
+        report("HL055", ["kubernetes", "kubeVip", ...(key ? [key] : [])], p.message, p.hint);
+      }
+    }
+  }
 
   // --- MetalLB pools --------------------------------------------------------------------------
   const pools: { range: IpRange; path: PathSegment[] }[] = [];

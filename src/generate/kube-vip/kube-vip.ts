@@ -5,6 +5,7 @@
 import { stringify } from "yaml";
 import type { Kubernetes, Model } from "../../model/model.js";
 import { guestInterface } from "../../model/interfaces.js";
+import { kubeVipSeconds } from "../../model/kube-vip-timings.js";
 import { hashHeader, nodeFile, type GeneratedFile, type Generator } from "../artifact.js";
 import { clusterNetwork, K3S_API_PORT, K3S_MANIFESTS, k3sNodes } from "../k3s/k3s-nodes.js";
 
@@ -15,8 +16,6 @@ const LABELS = { "app.kubernetes.io/name": "kube-vip", "app.kubernetes.io/manage
 
 export const kubeVipHoldsApi = (k8s: Kubernetes | undefined): k8s is Kubernetes =>
   Boolean(k8s && k8s.api.holder === "kube-vip" && k8s.api.vip);
-
-const seconds = (ms: number): string => String(Math.max(1, Math.ceil(ms / 1000)));
 
 function rbac(): unknown[] {
   return [
@@ -73,9 +72,9 @@ function env(k8s: Kubernetes, iface: string): { name: string; value: string }[] 
     ["svc_enable", "false"],
     ["vip_leaderelection", "true"],
     ["vip_leasename", "plndr-cp-lock"],
-    ["vip_leaseduration", seconds(k8s.kubeVip.leaseMs)],
-    ["vip_renewdeadline", seconds(k8s.kubeVip.renewMs)],
-    ["vip_retryperiod", seconds(k8s.kubeVip.retryMs)],
+    ["vip_leaseduration", kubeVipSeconds(k8s.kubeVip.leaseMs)],
+    ["vip_renewdeadline", kubeVipSeconds(k8s.kubeVip.renewMs)],
+    ["vip_retryperiod", kubeVipSeconds(k8s.kubeVip.retryMs)],
     ["address", k8s.api.vip!],
   ];
   return vars.map(([name, value]) => ({ name, value }));
@@ -151,7 +150,7 @@ export const kubeVipGenerator: Generator = {
       yamlStream(rbac());
     const dsText =
       header +
-      `# kube-vip holds the API VIP ${k8s.api.vip} on the elected server (lease ${seconds(k8s.kubeVip.leaseMs)}s, renew ${seconds(k8s.kubeVip.renewMs)}s, retry ${seconds(k8s.kubeVip.retryMs)}s).\n` +
+      `# kube-vip holds the API VIP ${k8s.api.vip} on the elected server (lease ${kubeVipSeconds(k8s.kubeVip.leaseMs)}s, renew ${kubeVipSeconds(k8s.kubeVip.renewMs)}s, retry ${kubeVipSeconds(k8s.kubeVip.retryMs)}s).\n` +
       yamlStream(sets);
     return servers.flatMap((s) => [
       { path: nodeFile(s.guest.name, `${K3S_MANIFESTS}/kube-vip-rbac.yaml`), content: rbacText },

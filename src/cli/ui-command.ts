@@ -3,6 +3,7 @@ import type { Command } from "commander";
 import { hasErrors } from "../diagnostic/diagnostic.js";
 import { writeOwnedFile } from "../emit/write.js";
 import { loadSpecFile } from "../spec/load.js";
+import { isLoopback } from "../ui/same-origin.js";
 import { uiBackends } from "../ui/wiring.js";
 import { startUiServer } from "../ui/server.js";
 import { layoutTopology } from "../ui/topology-layout.js";
@@ -15,8 +16,6 @@ interface UiOptions {
   exportSvg?: string;
   lab?: string;
 }
-
-const LOOPBACK = /^(127\.\d+\.\d+\.\d+|localhost|::1)$/;
 
 export function registerUi(program: Command, io: Io, setExit: (code: number) => void): void {
   program
@@ -36,6 +35,8 @@ export function registerUi(program: Command, io: Io, setExit: (code: number) => 
           "give 0-65535, or 0 for any free port",
         );
       }
+      // `[::1]` as in a URL is `::1` to listen().
+      const host = opts.host.replace(/^\[(.*)\]$/, "$1");
       const first = await loadSpecFile(spec);
       if (first.diagnostics.some((d) => d.code === "HL028")) {
         printDiagnostics(io, first.diagnostics, [first.source]);
@@ -45,7 +46,7 @@ export function registerUi(program: Command, io: Io, setExit: (code: number) => 
       try {
         server = await startUiServer({
           spec,
-          host: opts.host,
+          host,
           port,
           backends: uiBackends({ spec, labId: opts.lab }),
         });
@@ -63,9 +64,9 @@ export function registerUi(program: Command, io: Io, setExit: (code: number) => 
           );
         throw err;
       }
-      if (!LOOPBACK.test(opts.host)) {
+      if (!isLoopback(host)) {
         io.err(
-          `hlab ui: warning: listening on ${opts.host}: anyone who can reach it can inject faults into a running lab`,
+          `hlab ui: warning: listening on ${opts.host}: anyone who can reach it can open the page and inject faults into a running lab`,
         );
       }
       if (hasErrors(first.diagnostics))

@@ -2,11 +2,13 @@
 // and nothing is looked up on disk but the page's own scripts. Everything is served by the local
 // server: no CDN, no web font, no request leaves the machine.
 
-export function pageHtml(): string {
+/** `token` (base64url, so safe in an attribute) is what the page's POSTs prove they came from it with. */
+export function pageHtml(token: string): string {
   return `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
+<meta name="hlab-token" content="${token}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>hlab ui</title>
 <link rel="stylesheet" href="/style.css">

@@ -1,24 +1,28 @@
 // The dashboard's HTTP server: the page, a JSON API over the plan and the lab, and server-sent events
-// when the spec or the lab changes. It binds to loopback unless told otherwise, and because the lab
-// buttons run root-level fault injection it refuses requests whose Host or Origin is not its own
-// (a web page elsewhere, or a DNS-rebinding name, cannot drive it).
+// when the spec or the lab changes. It binds to loopback unless told otherwise; which requests it
+// answers at all is decided in same-origin.ts, what a POST may carry in request-body.ts.
 import { readFile } from "node:fs/promises";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type {
   ActionResponse,
-  LabFaultRequest,
-  LabRestoreRequest,
   LabResponse,
   ModelResponse,
   PlanResponse,
   UiEvent,
-  WhatIfRequest,
   WhatIfResponse,
 } from "./api-types.js";
 import type { UiBackends } from "./backends.js";
 import { LabMonitor } from "./lab-monitor.js";
 import { PAGE_CSS, pageHtml } from "./page-shell.js";
+import {
+  HttpError,
+  LAB_FAULT_REQUEST,
+  LAB_RESTORE_REQUEST,
+  readBody,
+  WHAT_IF_REQUEST,
+} from "./request-body.js";
+import { sameOrigin } from "./same-origin.js";
 import { SpecState } from "./spec-state.js";
 import { modelVips } from "./vips.js";
 import type { PlanReport } from "../analyze/plan-report.js";
@@ -42,7 +46,6 @@ export interface UiServer {
   close(): Promise<void>;
 }
 
-const MAX_BODY = 64 * 1024;
 const PAGE_DIR = new URL("./page/", import.meta.url);
 const SCRIPT_NAME = /^[a-z][a-z0-9-]*\.js$/;
 const CSP =
@@ -73,11 +76,10 @@ export async function startUiServer(opts: UiServerOptions): Promise<UiServer> {
   });
   if (opts.watch !== false) spec.watch();
 
-  let origin = "";
-  const allowedHosts = new Set<string>();
+  const guard = sameOrigin(host);
 
   const routes: Record<string, (req: IncomingMessage, res: ServerResponse) => Promise<void>> = {
-    "GET /": async (_req, res) => reply(res, 200, "text/html; charset=utf-8", pageHtml()),
+    "GET /": async (_req, res) => reply(res, 200, "text/html; charset=utf-8", pageHtml(guard.token)),
     "GET /style.css": async (_req, res) => reply(res, 200, "text/css; charset=utf-8", PAGE_CSS),
     "GET /favicon.ico": async (_req, res) => reply(res, 204, "text/plain", ""),
     "GET /api/model": async (_req, res) => json(res, 200, modelResponse(spec)),
@@ -103,10 +105,7 @@ export async function startUiServer(opts: UiServerOptions): Promise<UiServer> {
       json(res, 200, { available: true, version, report: await report } satisfies PlanResponse);
     },
     "POST /api/whatif": async (req, res) => {
-      const body = (await readJson(req)) as Partial<WhatIfRequest>;
-      const failures = Array.isArray(body.failures)
-        ? body.failures.filter((f): f is string => typeof f === "string")
-        : [];
+      const { failures } = await readBody(req, WHAT_IF_REQUEST);
       const model = spec.current.model;
       if (!backends.plan)
         return json(res, 200, unavailable("what-if needs the plan, not available in this build"));
@@ -126,15 +125,11 @@ export async function startUiServer(opts: UiServerOptions): Promise<UiServer> {
       json(res, 200, await monitor.latest());
     },
     "POST /api/lab/fault": async (req, res) => {
-      const body = (await readJson(req)) as Partial<LabFaultRequest>;
-      if (typeof body.fault !== "string")
-        return json(res, 400, { ok: false, message: 'say which fault: {"fault": ID}' });
-      const fault = body.fault;
+      const { fault } = await readBody(req, LAB_FAULT_REQUEST);
       await labAction(res, (lab, model) => lab.fault(model, fault));
     },
     "POST /api/lab/restore": async (req, res) => {
-      const body = (await readJson(req)) as Partial<LabRestoreRequest>;
-      const fault = typeof body.fault === "string" ? body.fault : undefined;
+      const { fault } = await readBody(req, LAB_RESTORE_REQUEST);
       await labAction(res, (lab, model) => lab.restore(model, fault));
     },
     "GET /api/events": async (req, res) => {
@@ -178,19 +173,21 @@ export async function startUiServer(opts: UiServerOptions): Promise<UiServer> {
     res.setHeader("Content-Security-Policy", CSP);
     res.setHeader("X-Content-Type-Options", "nosniff");
     res.setHeader("Cache-Control", "no-store");
-    if (!allowedHosts.has(req.headers.host ?? ""))
-      return json(res, 421, { ok: false, message: "unexpected Host header" });
+    const refused = guard.check(req);
+    if (refused) return json(res, refused.status, { ok: false, message: refused.message });
     const method = req.method ?? "GET";
     if (method === "POST") {
-      if (req.headers.origin !== undefined && req.headers.origin !== origin) {
-        return json(res, 403, { ok: false, message: "cross-origin request refused" });
-      }
       // A JSON content type cannot be sent cross-site without a preflight, which this server never grants.
       if (!(req.headers["content-type"] ?? "").startsWith("application/json")) {
         return json(res, 415, { ok: false, message: "send application/json" });
       }
     }
-    const path = new URL(req.url ?? "/", origin).pathname;
+    let path: string;
+    try {
+      path = new URL(req.url ?? "/", "http://hlab.invalid").pathname;
+    } catch {
+      return json(res, 400, { ok: false, message: "unreadable request target" });
+    }
     const route = routes[`${method} ${path}`];
     const handle = route
       ? route(req, res)
@@ -199,6 +196,8 @@ export async function startUiServer(opts: UiServerOptions): Promise<UiServer> {
         : Promise.resolve(json(res, 404, { ok: false, message: `no ${method} ${path}` }));
     handle.catch((err: unknown) => {
       const status = err instanceof HttpError ? err.status : 500;
+      // The unread rest of a body that was too large is not worth keeping the connection for.
+      if (status === 413) res.setHeader("Connection", "close");
       if (!res.headersSent) json(res, status, { ok: false, message: (err as Error).message });
       else res.end();
     });
@@ -212,12 +211,9 @@ export async function startUiServer(opts: UiServerOptions): Promise<UiServer> {
     });
   });
   const port = (server.address() as AddressInfo).port;
-  const shown = host.includes(":") ? `[${host}]` : host;
-  origin = `http://${shown}:${port}`;
-  for (const h of [shown, "localhost", "127.0.0.1", "[::1]"]) allowedHosts.add(`${h}:${port}`);
 
   return {
-    url: `${origin}/`,
+    url: guard.url(port),
     host,
     port,
     close: async () => {
@@ -267,36 +263,4 @@ function reply(res: ServerResponse, status: number, type: string, body: string):
 
 function json(res: ServerResponse, status: number, value: unknown): void {
   reply(res, status, "application/json; charset=utf-8", JSON.stringify(value));
-}
-
-/** A request the client got wrong: answered with its status, not as a server error. */
-class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-function readJson(req: IncomingMessage): Promise<unknown> {
-  return new Promise((resolvePromise, reject) => {
-    let size = 0;
-    const chunks: Buffer[] = [];
-    req.on("data", (b: Buffer) => {
-      size += b.length;
-      if (size > MAX_BODY) {
-        reject(new HttpError(413, "request body too large"));
-        req.destroy();
-      } else chunks.push(b);
-    });
-    req.on("end", () => {
-      try {
-        resolvePromise(chunks.length ? (JSON.parse(Buffer.concat(chunks).toString("utf8")) as unknown) : {});
-      } catch {
-        reject(new HttpError(400, "request body is not JSON"));
-      }
-    });
-    req.on("error", reject);
-  });
 }

@@ -3,7 +3,7 @@
 // the local server. Screenshots land in test-results/ui/.
 import assert from "node:assert/strict";
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { networkInterfaces, tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { planModel } from "../../src/analyze/plan.js";
@@ -182,3 +182,37 @@ test("every request the page made went to the local server", { skip }, async () 
   const foreign = browser.requests.filter((u) => new URL(u).origin !== origin);
   assert.deepEqual(foreign, []);
 });
+
+/** Opens the page at `url` in a new tab and runs a what-if by clicking: its POST must be answered. */
+async function whatIfAt(url: string): Promise<void> {
+  const page = await browser.context.newPage();
+  try {
+    await page.goto(url);
+    await page.waitForSelector("body[data-ready]");
+    await page.click('[data-fail="gear:isp-box"]');
+    await page.waitForSelector("#whatif-result tr[data-service]");
+  } finally {
+    await page.close();
+  }
+}
+
+test("opened as http://localhost:PORT, the page's what-if buttons work", { skip }, async () => {
+  await whatIfAt(`http://localhost:${server.port}/`);
+});
+
+const lanAddress = Object.values(networkInterfaces())
+  .flat()
+  .find((i) => i && i.family === "IPv4" && !i.internal)?.address;
+
+test(
+  "bound to 0.0.0.0 and opened at the machine's LAN address, the page sends its token and the buttons work",
+  { skip: skip ?? (lanAddress ? false : "no non-loopback IPv4 address") },
+  async () => {
+    const wide = await startUiServer({ spec, host: "0.0.0.0", port: 0, backends: { plan: planBackend } });
+    try {
+      await whatIfAt(`http://${lanAddress}:${wide.port}/`);
+    } finally {
+      await wide.close();
+    }
+  },
+);

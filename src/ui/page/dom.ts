@@ -38,13 +38,20 @@ export async function getJson<T>(url: string): Promise<T> {
   return (await r.json()) as T;
 }
 
+/** The server's token for this page: a POST without it is refused when the server listens beyond loopback. */
+const token = document.querySelector('meta[name="hlab-token"]')?.getAttribute("content") ?? "";
+
 export async function postJson<T>(url: string, body: unknown): Promise<T> {
   const r = await fetch(url, {
     method: "POST",
-    headers: { "Content-Type": "application/json" },
+    headers: { "Content-Type": "application/json", "X-Hlab-Token": token },
     body: JSON.stringify(body),
   });
-  if (!r.ok) throw new Error(`${url}: HTTP ${r.status}`);
+  if (!r.ok) {
+    // The server says why in JSON ({ok: false, message}): show that, not only the status.
+    const why = ((await r.json().catch(() => undefined)) as { message?: string } | undefined)?.message;
+    throw new Error(`${url}: HTTP ${r.status}${why ? `: ${why}` : ""}`);
+  }
   return (await r.json()) as T;
 }
 

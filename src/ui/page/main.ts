@@ -83,7 +83,10 @@ async function runWhatIf(): Promise<void> {
   state.whatIf = undefined;
   if (state.failed.size === 0) return renderPanels();
   renderPanels();
-  const r = await postJson<WhatIfResponse>("/api/whatif", { failures: [...state.failed].sort() });
+  // A refused request (the server says why) is shown where the answer would be, not left "asking".
+  const r = await postJson<WhatIfResponse>("/api/whatif", { failures: [...state.failed].sort() }).catch(
+    (err: unknown): WhatIfResponse => ({ available: false, reason: (err as Error).message }),
+  );
   if (seq !== state.whatIfSeq) return;
   state.whatIf = r;
   renderPanels();

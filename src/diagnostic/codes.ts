@@ -33,6 +33,9 @@ export const CODES = {
   HL027: { severity: "error", title: "missing section" },
   HL028: { severity: "error", title: "could not read the spec file" },
   HL029: { severity: "warning", title: "YAML warning" },
+  HL040: { severity: "error", title: "spec larger than hlab reads" },
+  HL041: { severity: "error", title: "no free value left to assign (VMID, tunnel address)" },
+  HL042: { severity: "error", title: "typed config did not produce a spec" },
   HL055: { severity: "error", title: "kube-vip timings the shipped DaemonSet cannot run" },
   // hlab plan: failure domains, quorum, capacity and availability (src/analyze/).
   HL100: { severity: "error", title: "one host holds a majority of the etcd members" },

@@ -8,7 +8,8 @@ import { KUBE_VIP_DEFAULTS } from "./kube-vip-timings.js";
 import { durationHours, durationMs, probability, sizeGiB, sizeMiB } from "../spec/units.js";
 import { CATALOG, DEFAULT_K3S_VERSION, ROLE_DEFAULTS } from "./catalog.js";
 import { FAILOVER_PROFILES } from "./failover-profiles.js";
-import { inCidr, intToIp, nthHost, parseCidr, parseRange } from "./ip.js";
+import { autoTunnelOffsets, autoVmid } from "./auto-numbers.js";
+import { inCidr, intToIp, ipToInt, nthHost, parseCidr, parseRange } from "./ip.js";
 import type {
   CatalogName,
   Database,
@@ -153,12 +154,7 @@ export function normalise(spec: ParsedSpec, source: SourceLocator): Model {
 
   // VMIDs from a hash of the name, so adding a guest never renumbers the others.
   const usedIds = new Set<number>(Object.values(spec.guests ?? {}).flatMap((g) => (g.vmid ? [g.vmid] : [])));
-  const vmidFor = (guestName: string): number => {
-    let id = 1000 + (hash("vmid", guestName).readUInt32BE(0) % 8000);
-    while (usedIds.has(id)) id = id === 8999 ? 1000 : id + 1;
-    usedIds.add(id);
-    return id;
-  };
+  const vmidFor = (guestName: string): number => autoVmid(hash("vmid", guestName).readUInt32BE(0), usedIds);
 
   const guests: Guest[] = Object.entries(spec.guests ?? {}).map(([name, g]) => {
     const host = hostByName.get(g.host)!;
@@ -391,7 +387,11 @@ export function normalise(spec: ParsedSpec, source: SourceLocator): Model {
         const publicNet = networks.find((n) => n.role === "public")?.name;
         const guestNets = Object.keys(guestByName.get(wgSpec.guest)?.address ?? {});
         const network = wgSpec.network ?? publicNet ?? guestNets[0] ?? networks[0]!.name;
-        let next = 2;
+        // Peers without an address take the lowest free ones after the server's, never an explicit one.
+        const peers = Object.entries(wgSpec.peers);
+        const taken = new Set(peers.flatMap(([, p]) => (p.address ? [ipToInt(p.address)] : [])));
+        const auto = autoTunnelOffsets(tunnel, taken, peers.filter(([, p]) => !p.address).length);
+        let next = 0;
         return {
           guest: wgSpec.guest,
           network,
@@ -402,7 +402,7 @@ export function normalise(spec: ParsedSpec, source: SourceLocator): Model {
           exposes: wgSpec.exposes,
           peers: Object.entries(wgSpec.peers).map(([peer, p]) => ({
             name: peer,
-            address: p.address ?? nthHost(tunnel, next++),
+            address: p.address ?? nthHost(tunnel, auto[next++]!),
           })),
         };
       })()

@@ -9,11 +9,15 @@ export interface RunResult {
   stderr: string;
   /** True when the command was killed for running past its timeout. */
   timedOut: boolean;
+  /** True when the command was killed for writing more than `maxOutputBytes`. */
+  overflowed: boolean;
 }
 
 export interface RunOptions {
   input?: string;
   timeoutMs?: number;
+  /** Kill the command once stdout and stderr together pass this many bytes (default: unbounded). */
+  maxOutputBytes?: number;
   env?: NodeJS.ProcessEnv;
   cwd?: string;
 }
@@ -26,9 +30,20 @@ export function run(cmd: string, args: readonly string[], opts: RunOptions = {})
       env: opts.env ?? process.env,
       stdio: ["pipe", "pipe", "pipe"],
     });
-    let stdout = "";
-    let stderr = "";
+    // Buffers, decoded once at the end: a character split across two chunks stays whole.
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    const text = (bs: Buffer[]): string => Buffer.concat(bs).toString();
     let timedOut = false;
+    let overflowed = false;
+    let bytes = 0;
+    let done = false;
+    const finish = (code: number, extra = ""): void => {
+      if (done) return;
+      done = true;
+      if (timer) clearTimeout(timer);
+      resolvePromise({ code, stdout: text(out), stderr: text(err) + extra, timedOut, overflowed });
+    };
     const timer =
       opts.timeoutMs !== undefined
         ? setTimeout(() => {
@@ -36,15 +51,29 @@ export function run(cmd: string, args: readonly string[], opts: RunOptions = {})
             child.kill("SIGKILL");
           }, opts.timeoutMs)
         : undefined;
-    child.stdout.on("data", (b: Buffer) => (stdout += b.toString()));
-    child.stderr.on("data", (b: Buffer) => (stderr += b.toString()));
-    child.on("error", (err) => {
-      if (timer) clearTimeout(timer);
-      resolvePromise({ code: 127, stdout, stderr: stderr + String(err.message), timedOut });
-    });
-    child.on("close", (code, signal) => {
-      if (timer) clearTimeout(timer);
-      resolvePromise({ code: code ?? (signal ? 128 : 1), stdout, stderr, timedOut });
+    // Stops reading once over the limit: what was read is kept, the rest is never buffered.
+    const take = (into: Buffer[], b: Buffer): void => {
+      if (overflowed) return;
+      bytes += b.length;
+      if (opts.maxOutputBytes !== undefined && bytes > opts.maxOutputBytes) {
+        overflowed = true;
+        child.kill("SIGKILL");
+        return;
+      }
+      into.push(b);
+    };
+    child.stdout.on("data", (b: Buffer) => take(out, b));
+    child.stderr.on("data", (b: Buffer) => take(err, b));
+    child.on("error", (e) => finish(127, String(e.message)));
+    child.on("close", (code, signal) => finish(code ?? (signal ? 128 : 1)));
+    // A process it left behind may hold the pipes open: once the command itself has exited, its
+    // output is whatever arrived within a second.
+    child.on("exit", (code, signal) => {
+      setTimeout(() => {
+        child.stdout.destroy();
+        child.stderr.destroy();
+        finish(code ?? (signal ? 128 : 1));
+      }, 1000).unref();
     });
     child.stdin.on("error", () => undefined);
     child.stdin.end(opts.input ?? "");

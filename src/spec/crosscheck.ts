@@ -14,6 +14,7 @@ import {
   parseRange,
   rangesOverlap,
 } from "../model/ip.js";
+import { AUTO_VMID_COUNT, AUTO_VMID_FIRST, AUTO_VMID_LAST, tunnelPeerSlots } from "../model/auto-numbers.js";
 import type { Cidr, IpRange } from "../model/model.js";
 import { didYouMean } from "../util/suggest.js";
 import { KUBE_VIP_DEFAULTS, kubeVipTimingProblems, type KubeVipTimings } from "../model/kube-vip-timings.js";
@@ -310,6 +311,23 @@ export function crossCheck(input: unknown, source: SourceLocator): Diagnostic[] 
       );
     }
   }
+  // VMIDs left out are picked from a fixed range: more such guests than free numbers in it cannot
+  // be numbered (normalise would have nothing left to give).
+  const autoVmidGuests = [...guests].filter(
+    ([, g]) => (str(g.kind) ?? "vm") !== "metal" && typeof g.vmid !== "number",
+  );
+  const freeVmids =
+    AUTO_VMID_COUNT - [...vmids.keys()].filter((v) => v >= AUTO_VMID_FIRST && v <= AUTO_VMID_LAST).length;
+  if (autoVmidGuests.length > freeVmids) {
+    const [first] = autoVmidGuests[freeVmids]!;
+    report(
+      "HL041",
+      ["guests", first],
+      `no VMID left for guest \`${first}\`: ${autoVmidGuests.length} guests have no \`vmid:\`, and only ${freeVmids} of ${AUTO_VMID_FIRST}-${AUTO_VMID_LAST} are free`,
+      `give ${autoVmidGuests.length - freeVmids} or more guests an explicit \`vmid:\` outside ${AUTO_VMID_FIRST}-${AUTO_VMID_LAST} (Proxmox takes 100-999999999)`,
+    );
+  }
+
   for (const [name, nic] of [...hosts].flatMap(([h, o]) =>
     entries(o.nics).map(([n, v]) => [`${h}/${n}`, v] as const),
   )) {
@@ -620,6 +638,22 @@ export function crossCheck(input: unknown, source: SourceLocator): Diagnostic[] 
           "give each peer its own tunnel address",
         );
       else peerAddrs.set(a, path);
+    }
+    // Peers without an address take free ones in the tunnel after the server's .1.
+    const autoPeers = entries(wg.peers).filter(([, p]) => !ip(get(p, "address")));
+    const server = tunnel.base + 1;
+    const explicitInside = [...peerAddrs.keys()].filter(
+      (a) => inCidr(a, tunnel) && ipToInt(a) !== server,
+    ).length;
+    const free = Math.max(0, tunnelPeerSlots(tunnel) - explicitInside);
+    if (autoPeers.length > free) {
+      const [first] = autoPeers[free]!;
+      report(
+        "HL041",
+        ["vpn", "wireguard", "peers", first],
+        `no tunnel address left for peer \`${first}\`: ${tunnel.text} has room for ${free} more peer${free === 1 ? "" : "s"}, and ${autoPeers.length} have no address`,
+        "give the tunnel a larger subnet (e.g. a /24), or fewer peers",
+      );
     }
   }
 

@@ -1,10 +1,8 @@
 // Loading a spec: parse (YAML with positions), validate (schema), cross-check (references and the
 // address plan), normalise (the model). Every stage adds diagnostics instead of throwing; a model is
 // returned only when no error was found.
-import { UserError } from "../diagnostic/user-error.js";
-import { readFile } from "node:fs/promises";
-import { extname, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
+import { open, stat } from "node:fs/promises";
+import { extname } from "node:path";
 import { isScalar, LineCounter, parseDocument, visit, type Document } from "yaml";
 import type { Diagnostic, SourceLocator } from "../diagnostic/diagnostic.js";
 import {
@@ -19,7 +17,9 @@ import type { Model } from "../model/model.js";
 import { normalise } from "../model/normalise.js";
 import { TIMING_NAMES } from "../model/timings.js";
 import { didYouMean } from "../util/suggest.js";
+import { runConfigModule, type ConfigRunOptions } from "./config-module.js";
 import { crossCheck } from "./crosscheck.js";
+import { configTimeoutMs, formatBytes, MAX_SPEC_BYTES_ENV, maxSpecBytes } from "./limits.js";
 import { issuesToDiagnostics } from "./schema-issues.js";
 import { spec as specSchema, type Spec } from "./schema.js";
 import { yamlSource, type YamlSourceLocator } from "./source.js";
@@ -66,10 +66,13 @@ export function parseYamlText(
 ): { doc: Document; source: YamlSourceLocator; syntax: Diagnostic[] } {
   const lines = new LineCounter();
   // logLevel "error": the yaml package would otherwise print its own warnings to stderr.
+  // uniqueKeys off: the package compares each key with every earlier key of its map (quadratic in a
+  // map's size); duplicates are found below with one set per map, with the package's rule (the same
+  // node, or scalars of equal value) and its message.
   const doc = parseDocument(text, {
     lineCounter: lines,
     prettyErrors: false,
-    uniqueKeys: true,
+    uniqueKeys: false,
     logLevel: "error",
   });
   const source = yamlSource(file, text, doc, lines);
@@ -84,6 +87,28 @@ export function parseYamlText(
     );
   });
   visit(doc, {
+    Map(_, map) {
+      const seen = new Set<string>();
+      for (const pair of map.items) {
+        if (!isScalar(pair.key)) continue;
+        const v = pair.key.value;
+        // Scalars of equal value: `1` and `1.0` are one key, `1` and `"1"` two.
+        const id = `${typeof v}:${String(v)}`;
+        if (!seen.has(id)) {
+          seen.add(id);
+          continue;
+        }
+        const p = lines.linePos(pair.key.range?.[0] ?? 0);
+        syntax.push(
+          diagnosticAt(
+            "HL001",
+            { file, line: p.line, column: p.col },
+            "Map keys must be unique",
+            yamlHint("DUPLICATE_KEY"),
+          ),
+        );
+      }
+    },
     Pair(_, pair) {
       if (pair.key !== null && !isScalar(pair.key)) {
         const p = lines.linePos((pair.key as { range?: [number, number, number] }).range?.[0] ?? 0);
@@ -101,7 +126,11 @@ export function parseYamlText(
   return { doc, source, syntax };
 }
 
-export function loadSpecText(text: string, file: string): LoadResult {
+export function loadSpecText(text: string, file: string, opts: { maxBytes?: number } = {}): LoadResult {
+  const maxBytes = opts.maxBytes ?? maxSpecBytes();
+  // UTF-8 takes at least one byte per UTF-16 unit: only a text that may be too large is measured.
+  if (text.length > maxBytes || (text.length * 3 > maxBytes && Buffer.byteLength(text) > maxBytes))
+    return { diagnostics: [tooLargeText(file, maxBytes, Buffer.byteLength(text))], source: noSource(file) };
   const { doc, source, syntax } = parseYamlText(text, file);
   if (syntax.some((d) => d.severity === "error")) return { diagnostics: sortDiagnostics(syntax), source };
   let value: unknown;
@@ -151,17 +180,66 @@ function yamlHint(code: string): string {
   }
 }
 
+export interface LoadOptions {
+  /** Largest spec read, in bytes (default: maxSpecBytes(), HLAB_MAX_SPEC_BYTES). */
+  maxBytes?: number;
+  /** How long a config module may run (default: configTimeoutMs(), HLAB_CONFIG_TIMEOUT). */
+  configTimeoutMs?: number;
+}
+
 /** Reads a spec from a YAML file, or from a typed `homelab.config.ts`/`.js` exporting defineHomelab(). */
-export async function loadSpecFile(path: string): Promise<LoadResult> {
-  const ext = extname(path);
-  if (ext === ".ts" || ext === ".js" || ext === ".mjs" || ext === ".mts") return loadConfigModule(path);
-  let text: string;
+export async function loadSpecFile(path: string, opts: LoadOptions = {}): Promise<LoadResult> {
+  const maxBytes = opts.maxBytes ?? maxSpecBytes();
+  let bytes: Buffer | undefined;
   try {
-    text = await readFile(path, "utf8");
+    bytes = await readAtMost(path, maxBytes);
   } catch (err) {
     return unreadable(path, err);
   }
-  return loadSpecText(text, path);
+  if (!bytes) return { diagnostics: [await tooLarge(path, maxBytes)], source: noSource(path) };
+  const text = bytes.toString("utf8");
+  if (CONFIG_EXTENSIONS.includes(extname(path)))
+    return loadConfigModule(path, text, { maxBytes, timeoutMs: opts.configTimeoutMs ?? configTimeoutMs() });
+  return loadSpecText(text, path, { maxBytes });
+}
+
+const CONFIG_EXTENSIONS = [".ts", ".js", ".mjs", ".mts"];
+
+/** The file's bytes, or undefined when it has more than `max` (a FIFO or /dev/zero included). */
+async function readAtMost(path: string, max: number): Promise<Buffer | undefined> {
+  const h = await open(path, "r");
+  try {
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const buf = Buffer.alloc(Math.min(1 << 20, max + 1 - total));
+      const { bytesRead } = await h.read(buf, 0, buf.length, null);
+      if (bytesRead === 0) return Buffer.concat(chunks, total);
+      chunks.push(buf.subarray(0, bytesRead));
+      total += bytesRead;
+      if (total > max) return undefined;
+    }
+  } finally {
+    await h.close();
+  }
+}
+
+/** HL040, with the size when the file has one and how to raise the limit. */
+async function tooLarge(file: string, max: number): Promise<Diagnostic> {
+  const size = await stat(file).then(
+    (s) => (s.isFile() ? s.size : undefined),
+    () => undefined,
+  );
+  return tooLargeText(file, max, size);
+}
+
+function tooLargeText(file: string, max: number, known: number | undefined): Diagnostic {
+  return diagnosticAt(
+    "HL040",
+    { file, line: 0, column: 0 },
+    `the spec is larger than ${formatBytes(max)}, the most hlab reads${known !== undefined ? ` (it has ${formatBytes(known)})` : ""}`,
+    `check that this is the spec you meant; to read a larger one, set ${MAX_SPEC_BYTES_ENV} (e.g. ${MAX_SPEC_BYTES_ENV}=16MiB)`,
+  );
 }
 
 function unreadable(path: string, err: unknown): LoadResult {
@@ -171,42 +249,11 @@ function unreadable(path: string, err: unknown): LoadResult {
   };
 }
 
-async function loadConfigModule(path: string): Promise<LoadResult> {
-  const abs = resolve(path);
-  let mod: Record<string, unknown>;
-  try {
-    if (path.endsWith("ts")) {
-      const text = await readFile(abs, "utf8");
-      const ts = await import("typescript").catch(() => undefined);
-      if (!ts)
-        throw new UserError(
-          "loading a .ts config needs the `typescript` package",
-          "npm i -D typescript, or write the spec as YAML",
-          "missing-dependency",
-        );
-      // defineHomelab is the identity: the config needs nothing from hlab at run time, so the import
-      // is replaced rather than resolved from a data: URL (which cannot resolve bare specifiers).
-      const js = ts
-        .transpileModule(text, {
-          compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
-        })
-        .outputText.replace(
-          /^import\s*\{[^}]*\}\s*from\s*["']hlab["'];?$/m,
-          "const defineHomelab = (s) => s;",
-        );
-      mod = (await import(`data:text/javascript;base64,${Buffer.from(js).toString("base64")}`)) as Record<
-        string,
-        unknown
-      >;
-    } else {
-      mod = (await import(pathToFileURL(abs).href)) as Record<string, unknown>;
-    }
-  } catch (err) {
-    return unreadable(path, err);
-  }
-  const value = mod.homelab ?? mod.default;
+async function loadConfigModule(path: string, text: string, opts: ConfigRunOptions): Promise<LoadResult> {
   const source: YamlSourceLocator = { ...noSource(path), locateKey: () => ({ line: 0, column: 0 }) };
-  return checkSpecValue(value, source);
+  const outcome = await runConfigModule(path, text, opts);
+  if ("problem" in outcome) return { diagnostics: [outcome.problem], source };
+  return checkSpecValue(outcome.value, source);
 }
 
 /** Identity with types: `export const homelab = defineHomelab({...})` in homelab.config.ts. */

@@ -1,6 +1,6 @@
 // Maps spec paths back to where they are written in the YAML text, so every diagnostic, including
 // the ones raised long after parsing (plan findings), points at a line and a column.
-import { isMap, isPair, isScalar, isSeq, LineCounter, type Document, type Node } from "yaml";
+import { isMap, isPair, isScalar, isSeq, LineCounter, type Document, type Node, type Pair } from "yaml";
 import type { PathSegment, Position, SourceLocator } from "../diagnostic/diagnostic.js";
 
 export interface YamlSourceLocator extends SourceLocator {
@@ -9,10 +9,28 @@ export interface YamlSourceLocator extends SourceLocator {
 }
 
 export function yamlSource(file: string, text: string, doc: Document, lines: LineCounter): YamlSourceLocator {
-  const textLines = text.split(/\r?\n/);
+  let textLines: string[] | undefined;
   const toPos = (offset: number): Position => {
     const p = lines.linePos(offset);
     return { line: p.line, column: p.col };
+  };
+
+  // Each map's keys are indexed the first time a path goes through it: a spec with tens of
+  // thousands of keys (and as many diagnostics) is located in linear time, not by a scan per lookup.
+  // The first pair wins, as a scan would find it.
+  const keyIndex = new WeakMap<Node, Map<string, Pair>>();
+  const pairOf = (map: Node & { items: unknown[] }, seg: PathSegment): Pair | undefined => {
+    let index = keyIndex.get(map);
+    if (!index) {
+      index = new Map();
+      for (const p of map.items) {
+        if (!isPair(p) || !isScalar(p.key)) continue;
+        const k = String(p.key.value);
+        if (!index.has(k)) index.set(k, p);
+      }
+      keyIndex.set(map, index);
+    }
+    return index.get(String(seg));
   };
 
   // Walks as deep as the path exists; returns the deepest node and, for maps, the key node.
@@ -21,9 +39,7 @@ export function yamlSource(file: string, text: string, doc: Document, lines: Lin
     let key: Node | null = null;
     for (const seg of path) {
       if (isMap(node)) {
-        const pair = node.items.find(
-          (p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(seg),
-        );
+        const pair = pairOf(node, seg);
         if (!pair) break;
         key = pair.key as Node;
         node = (pair.value as Node | null) ?? key;
@@ -46,6 +62,6 @@ export function yamlSource(file: string, text: string, doc: Document, lines: Lin
       const w = walk(path);
       return start(w.key ?? w.node);
     },
-    lineText: (line) => textLines[line - 1],
+    lineText: (line) => (textLines ??= text.split(/\r?\n/))[line - 1],
   };
 }

@@ -191,8 +191,23 @@ export interface AvailabilityReport {
 
 // --- the whole report -----------------------------------------------------------------------------
 
+/** What losing one host takes down until it is repaired. */
+export interface HostLoss {
+  host: string;
+  /** Services (not platform rows), in the report's order. */
+  down: string[];
+  /** Every declared service goes (the verdict says "every service" instead of the list). */
+  everyService: boolean;
+  kubernetesApi: boolean;
+}
+
 export interface PlanSummary {
+  /** No finding is an error and every service survives the loss of any one host. */
   sound: boolean;
+  /** The sentence every report leads with, word for word: "Not sound: losing pve takes down every service." */
+  verdict: string;
+  /** Hosts whose loss takes something down, by name. */
+  hostLosses: HostLoss[];
   errors: number;
   warnings: number;
   infos: number;

@@ -10,7 +10,7 @@ import { buildDependencyGraph, KUBERNETES_API } from "./dependency-graph.js";
 import { FailoverCosts, type TimingOverrides } from "./failover-costs.js";
 import { hoursText, percent } from "./format.js";
 import { ipPlan } from "./ip-plan.js";
-import type { PlanReport, PlanSummary, ServiceAvailability } from "./plan-report.js";
+import type { HostLoss, PlanReport, PlanSummary, ServiceAvailability } from "./plan-report.js";
 import { failureDomains } from "./quorum.js";
 
 export interface PlanOptions extends AvailabilityOptions {
@@ -57,25 +57,10 @@ function summarise(
   const apps = services.filter((s) => s.kind === "service");
   const lost = apps.filter((s) => !s.survivesAnyOneHost).map((s) => s.name);
   const api = services.find((s) => s.name === KUBERNETES_API);
+  const survivesAnyOneHost = lost.length === 0 && (api?.survivesAnyOneHost ?? true);
+  const hostLosses = lossesPerHost(model, apps, api);
   const lines: string[] = [];
   if (apps.length === 0) lines.push("No services declared.");
-  else if (lost.length === 0) {
-    lines.push(
-      model.hosts.length === 1
-        ? "Every service stays up as long as the only host does (there is no other)."
-        : "Every service survives the loss of any one host.",
-    );
-  } else {
-    for (const h of model.hosts.map((x) => x.name).sort()) {
-      const down = apps
-        .filter((s) => s.hostFailures.some((o) => o.status === "down" && o.failed.includes(`host:${h}`)))
-        .map((s) => s.name);
-      if (down.length)
-        lines.push(
-          `Losing host ${h} takes down ${down.length === apps.length ? "every service" : down.join(", ")}.`,
-        );
-    }
-  }
   if (api)
     lines.push(
       api.survivesAnyOneHost
@@ -92,16 +77,54 @@ function summarise(
     const missed = apps.filter((s) => s.meetsTarget === false).map((s) => s.name);
     if (missed.length) lines.push(`Below target: ${missed.join(", ")}.`);
   }
-  lines.push(
-    `${errors} error(s), ${warnings} warning(s), ${infos} note(s): ${errors ? "the design is not sound." : "the design is sound."}`,
-  );
+  lines.push(`${errors} error(s), ${warnings} warning(s), ${infos} note(s).`);
+  const sound = errors === 0 && survivesAnyOneHost;
   return {
-    sound: errors === 0,
+    sound,
+    verdict: verdictSentence(sound, hostLosses, errors),
+    hostLosses,
     errors,
     warnings,
     infos,
-    survivesAnyOneHost: lost.length === 0 && (api?.survivesAnyOneHost ?? true),
+    survivesAnyOneHost,
     servicesLostWithOneHost: lost,
     lines,
   };
 }
+
+/** Per host (by name), what its loss takes down until repaired; hosts whose loss downs nothing are left out. */
+function lossesPerHost(
+  model: Model,
+  apps: readonly ServiceAvailability[],
+  api: ServiceAvailability | undefined,
+): HostLoss[] {
+  const downWith = (s: ServiceAvailability, host: string): boolean =>
+    s.hostFailures.some((o) => o.status === "down" && o.failed.includes(`host:${host}`));
+  const out: HostLoss[] = [];
+  for (const host of model.hosts.map((x) => x.name).sort()) {
+    const down = apps.filter((s) => downWith(s, host)).map((s) => s.name);
+    const kubernetesApi = api !== undefined && downWith(api, host);
+    if (down.length || kubernetesApi)
+      out.push({ host, down, everyService: apps.length > 0 && down.length === apps.length, kubernetesApi });
+  }
+  return out;
+}
+
+/**
+ * The one sentence every rendering leads with (terminal, Markdown, JSON, dashboard), so the wording
+ * cannot drift: "sound" only when no finding is an error and every service survives any one host;
+ * otherwise what breaks, host by host, and how many findings are errors.
+ */
+function verdictSentence(sound: boolean, losses: readonly HostLoss[], errors: number): string {
+  if (sound) return "Sound: every service survives the loss of any one host, and no finding is an error.";
+  // With every service gone the API is no news; with some still up it is what they lose next.
+  const parts = losses.map(
+    (l) =>
+      `losing ${l.host} takes down ${l.everyService ? "every service" : listText([...l.down, ...(l.kubernetesApi ? ["the Kubernetes API"] : [])])}`,
+  );
+  if (errors) parts.push(errors === 1 ? "1 finding is an error" : `${errors} findings are errors`);
+  return `Not sound: ${parts.join("; ")}.`;
+}
+
+const listText = (xs: readonly string[]): string =>
+  xs.length < 2 ? (xs[0] ?? "") : `${xs.slice(0, -1).join(", ")} and ${xs[xs.length - 1]}`;

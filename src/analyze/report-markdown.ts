@@ -1,5 +1,7 @@
 // The plan as Markdown, for the user's own documentation (`hlab plan --markdown > docs/plan.md`):
-// the same content as the terminal report, in tables, with the assumptions spelled out.
+// the same content as the terminal report, in the same order (verdict, errors, tables, the other
+// findings), in tables, with the assumptions spelled out.
+import type { Diagnostic } from "../diagnostic/diagnostic.js";
 import { displayName, hoursText, mibText, msText, percent } from "./format.js";
 import type { CompareResult, PlanReport, WhatIfResult } from "./plan-report.js";
 import { hostLossLines } from "./report-text.js";
@@ -15,13 +17,11 @@ function mdTable(head: readonly string[], rows: readonly (readonly string[])[]):
 }
 
 export function renderPlanMarkdown(r: PlanReport): string {
-  const out: string[] = [
-    `# Plan: ${r.name}`,
-    "",
-    `Spec: \`${r.file}\`. Verdict: **${r.summary.sound ? "sound" : "not sound"}**.`,
-    "",
-  ];
+  const out: string[] = [`# Plan: ${r.name}`, "", `Spec: \`${r.file}\`.`, "", `**${r.summary.verdict}**`, ""];
   for (const l of r.summary.lines) out.push(`- ${l}`);
+  const errors = r.findings.filter((d) => d.severity === "error");
+  const others = r.findings.filter((d) => d.severity !== "error");
+  if (errors.length) out.push("", "## Errors", "", ...errors.map(findingLine));
   out.push("", "## Availability", "");
   out.push(
     ...mdTable(
@@ -151,15 +151,14 @@ export function renderPlanMarkdown(r: PlanReport): string {
     "The model, its formulas and where each default comes from: hlab's docs/availability-model.md.",
     "",
   );
-  out.push("## Findings", "");
-  if (!r.findings.length) out.push("None.");
-  for (const d of r.findings) {
-    out.push(
-      `- **${d.severity} ${d.code}** \`${d.file}${d.line ? `:${d.line}` : ""}\` (${d.path || "spec"}): ${d.message}. *Hint:* ${d.hint}.`,
-    );
-  }
+  out.push("## Warnings and notes", "");
+  if (!others.length) out.push("None.");
+  out.push(...others.map(findingLine));
   return out.join("\n") + "\n";
 }
+
+const findingLine = (d: Diagnostic): string =>
+  `- **${d.severity} ${d.code}** \`${d.file}${d.line ? `:${d.line}` : ""}\` (${d.path || "spec"}): ${d.message}. *Hint:* ${d.hint}.`;
 
 export function renderWhatIfMarkdown(r: WhatIfResult): string {
   const out = ["# What if", "", ...r.lines.map((l) => `- ${l}`), ""];

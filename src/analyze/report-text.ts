@@ -1,7 +1,8 @@
-// The plan for a terminal: verdict first, then availability, what each host failure does, failure
-// domains, capacity, the IP plan, the timings used, and the findings rendered like `hlab check`.
-import type { SourceLocator } from "../diagnostic/diagnostic.js";
-import { renderDiagnostics } from "../diagnostic/render.js";
+// The plan for a terminal: the verdict first, then the error findings, then availability, what each
+// host failure does, failure domains, capacity, the IP plan, the timings used, and the warnings and
+// notes, findings rendered like `hlab check`.
+import type { Diagnostic, SourceLocator } from "../diagnostic/diagnostic.js";
+import { renderDiagnostic } from "../diagnostic/render.js";
 import { displayName, hoursText, mibText, msText, percent, table } from "./format.js";
 import type { CompareResult, PlanReport, ServiceAvailability, WhatIfResult } from "./plan-report.js";
 
@@ -45,10 +46,17 @@ export function renderPlanText(r: PlanReport, opts: TextOptions): string {
   const h = (t: string): string => paint(c, "1", t);
   const out: string[] = [];
   out.push(h(`hlab plan: ${r.name} (${r.file})`), "");
-  const verdict = r.summary.sound ? paint(c, "1;32", "sound") : paint(c, "1;31", "not sound");
-  out.push(`Verdict: ${verdict}`);
+  out.push(paint(c, r.summary.sound ? "1;32" : "1;31", r.summary.verdict));
   for (const l of r.summary.lines) out.push(`  ${l}`);
   out.push("");
+  // The counts are in the summary: each part lists its findings without `hlab check`'s tally.
+  const listed = (ds: readonly Diagnostic[]): string =>
+    ds.map((d) => renderDiagnostic(d, { color: c, sources: opts.sources })).join("\n\n");
+  const errors = r.findings.filter((d) => d.severity === "error");
+  const others = r.findings.filter((d) => d.severity !== "error");
+  if (errors.length) {
+    out.push(h("Errors"), listed(errors), "");
+  }
 
   const av = r.availability;
   const methods = new Set(av.services.map((s) => s.method));
@@ -190,8 +198,8 @@ export function renderPlanText(r: PlanReport, opts: TextOptions): string {
   out.push("  Model, formulas and sources: docs/availability-model.md");
   out.push("");
 
-  out.push(h("Findings"));
-  out.push(r.findings.length ? renderDiagnostics(r.findings, { color: c, sources: opts.sources }) : "  none");
+  out.push(h("Warnings and notes"));
+  out.push(others.length ? listed(others) : "  none");
   return out.join("\n");
 }
 

@@ -17,11 +17,28 @@ async function run(...argv: string[]): Promise<{ code: number; out: string; err:
 test("hlab plan exits 0 on a sound design and prints the verdict, availability and findings", async () => {
   const r = await run("plan", "examples/seed004-three-nodes.yaml");
   assert.equal(r.code, 0, r.err);
-  assert.match(r.out, /Verdict: sound/);
-  assert.match(r.out, /Every service survives the loss of any one host\./);
+  assert.match(
+    r.out.split("\n")[2]!,
+    /^Sound: every service survives the loss of any one host, and no finding is an error\.$/,
+  );
   assert.match(r.out, /Availability \(exact enumeration\)/);
   assert.match(r.out, /IP plan/);
   assert.match(r.out, /HL117/);
+});
+
+test("a single-host lab: the verdict leads with what breaks, everywhere in the same words; exit 0 (no error)", async () => {
+  const file = "examples/seed000-single-node.yaml";
+  const verdict = "Not sound: losing server takes down every service.";
+  const text = await run("plan", file);
+  assert.equal(text.code, 0, text.err);
+  assert.equal(text.out.split("\n")[2], verdict, "right under the title");
+  assert.doesNotMatch(text.out, /design is sound|verdict: sound|stays up as long as/i, "nothing flatters");
+  const md = await run("plan", file, "--markdown");
+  assert.ok(md.out.split("\n").includes(`**${verdict}**`), "the Markdown leads with the same sentence");
+  const json = JSON.parse((await run("plan", file, "--json")).out) as {
+    summary: { sound: boolean; verdict: string };
+  };
+  assert.deepEqual([json.summary.sound, json.summary.verdict], [false, verdict]);
 });
 
 test("hlab plan exits 1 on an error finding, rendered like hlab check", async () => {
@@ -29,6 +46,13 @@ test("hlab plan exits 1 on an error finding, rendered like hlab check", async ()
   assert.equal(r.code, 1);
   assert.match(r.out, /seed004-two-servers-one-host\.yaml:\d+:\d+: error HL100/);
   assert.match(r.out, /= at: guests\.k3s-2\.host/);
+  // The errors come before the tables; the warnings and notes after them.
+  const errorsAt = r.out.indexOf("\nErrors\n");
+  assert.ok(errorsAt > 0, "an Errors section");
+  assert.ok(r.out.indexOf("error HL100") > errorsAt);
+  assert.ok(r.out.indexOf("error HL100") < r.out.indexOf("Availability ("), "HL100 before the tables");
+  assert.ok(r.out.indexOf("warning HL") > r.out.indexOf("\nWarnings and notes\n"));
+  assert.match(r.out.split("\n")[2]!, /^Not sound: losing pve-01 takes down .*; 1 finding is an error\.$/);
 });
 
 test("--json is the PlanReport; --markdown is a document", async () => {

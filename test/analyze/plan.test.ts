@@ -38,7 +38,11 @@ test("seed 004: every service survives the loss of any one Proxmox host, and the
   const r = planModel(m);
   for (const s of r.availability.services) assert.ok(s.survivesAnyOneHost, `${s.name} survives any one host`);
   assert.ok(r.summary.survivesAnyOneHost);
-  assert.ok(r.summary.lines.includes("Every service survives the loss of any one host."));
+  assert.equal(
+    r.summary.verdict,
+    "Sound: every service survives the loss of any one host, and no finding is an error.",
+  );
+  assert.deepEqual(r.summary.hostLosses, []);
   assert.equal(r.summary.errors, 0);
   assert.ok(r.summary.sound);
   for (const h of m.proxmox!.nodes) {
@@ -67,6 +71,17 @@ test("two of three K3s servers on one host: the API is lost with it, pointing at
   assert.ok(api.hostFailures.some((o) => o.failed.includes("host:pve-01") && o.status === "down"));
   assert.ok(r.summary.lines.includes("The Kubernetes API does not survive the loss of some one host."));
   assert.equal(r.summary.sound, false);
+  // What breaks, host by host, then the errors; the API named because some services stay up.
+  assert.match(
+    r.summary.verdict,
+    /^Not sound: losing pve-01 takes down [a-z, -]+ and the Kubernetes API; 1 finding is an error\.$/,
+  );
+  const [loss] = r.summary.hostLosses;
+  assert.equal(r.summary.hostLosses.length, 1);
+  assert.equal(loss!.host, "pve-01");
+  assert.equal(loss!.everyService, false);
+  assert.ok(loss!.kubernetesApi);
+  assert.ok(loss!.down.includes("gitea") && !loss!.down.includes("traefik"), loss!.down.join(","));
 });
 
 test("the seed 003 repository (every guest on one host) is flagged with the replication that protects nothing", async () => {
@@ -207,14 +222,23 @@ test("IP plan: every address with its owner, and the free ranges", async () => {
   assert.ok(seed002.ipPlan.other.some((e) => /pod CIDR/.test(e.owner)));
 });
 
-test("single-host labs say so once instead of flagging every replica", async () => {
-  for (const file of ["examples/seed000-single-node.yaml", "examples/seed002-segmented.yaml"]) {
+test("single-host labs say so once instead of flagging every replica, and are not called sound", async () => {
+  for (const [file, host] of [
+    ["examples/seed000-single-node.yaml", "server"],
+    ["examples/seed002-segmented.yaml", "pve"],
+  ] as const) {
     const r = planModel(await model(file));
     const codes = r.findings.map((d) => d.code);
     assert.ok(codes.includes("HL121"), `${file}: HL121`);
     for (const c of ["HL100", "HL102", "HL104", "HL106", "HL120"] as const)
       assert.ok(!codes.includes(c), `${file}: no ${c}`);
-    assert.ok(r.summary.sound, `${file} is sound`);
+    assert.equal(r.summary.errors, 0, `${file}: no error finding`);
+    assert.equal(r.summary.sound, false, `${file}: one host is a single point of failure`);
+    assert.equal(r.summary.verdict, `Not sound: losing ${host} takes down every service.`);
+    assert.deepEqual(
+      r.summary.hostLosses.map((l) => [l.host, l.everyService]),
+      [[host, true]],
+    );
   }
 });
 

@@ -86,6 +86,7 @@ test("plan tab: summary, SPOFs outlined, findings open the spec line they point 
   const page = browser.page;
   await page.waitForSelector("#plan-summary");
   const report = planModel(model);
+  assert.equal(await page.locator("#plan-verdict").textContent(), report.summary.verdict);
   const spofs = [...new Set(report.availability.services.flatMap((s) => s.spofs))].sort();
   assert.deepEqual(spofs, ["gear:isp-box", "gear:power-strip"]);
   for (const id of spofs) assert.match(await classOf(`[data-fail="${id}"]`), /is-spof/);
@@ -216,3 +217,21 @@ test(
     }
   },
 );
+
+test("a single-host lab: the Plan tab leads with the plan's own verdict, what breaks", { skip }, async () => {
+  const single = join(tmp, "single.yaml");
+  copyFileSync("examples/seed000-single-node.yaml", single);
+  const other = await startUiServer({ spec: single, port: 0, backends: { plan: planBackend } });
+  const page = await browser.context.newPage();
+  try {
+    await page.goto(other.url);
+    await page.waitForSelector("#plan-verdict");
+    const verdict = planModel((await loadSpecFile(single)).model!).summary.verdict;
+    assert.equal(verdict, "Not sound: losing server takes down every service.");
+    assert.equal(await page.locator("#plan-verdict").textContent(), verdict);
+    assert.equal(await page.locator("#plan-summary .pill").textContent(), "not sound");
+  } finally {
+    await page.close();
+    await other.close();
+  }
+});

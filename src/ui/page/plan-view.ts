@@ -30,7 +30,15 @@ export function renderPlan(
   const spofs = spofsOf(r);
   root.append(
     summarySection(r),
-    findingsSection("Findings", r.findings, model.lines),
+    // Errors first, before any table, as in the terminal report.
+    findingsSection(
+      "Findings",
+      [
+        ...r.findings.filter((d) => d.severity === "error"),
+        ...r.findings.filter((d) => d.severity !== "error"),
+      ],
+      model.lines,
+    ),
     spofSection(r, spofs),
     availabilitySection(r.availability.services),
     capacitySection(r.capacity.hosts, r.capacity.hostLoss, r.capacity.nPlusOne),
@@ -48,14 +56,8 @@ function summarySection(r: PlanReport): HTMLElement {
     "section",
     { id: "plan-summary" },
     el("h2", {}, "Summary ", verdict),
-    el(
-      "p",
-      { class: "small" },
-      `${s.errors} errors, ${s.warnings} warnings, ${s.infos} notes. `,
-      s.survivesAnyOneHost
-        ? "Survives the loss of any one host."
-        : `Losing one host takes down: ${s.servicesLostWithOneHost.join(", ") || "platform services"}.`,
-    ),
+    // The plan's own sentence, the one the terminal and the Markdown report lead with.
+    el("p", { id: "plan-verdict", class: s.sound ? "state-up" : "state-down" }, el("strong", {}, s.verdict)),
     el("ul", { class: "small" }, ...s.lines.map((l) => el("li", {}, l))),
   );
 }

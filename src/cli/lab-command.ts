@@ -1,6 +1,7 @@
 // `hlab lab`: rehearse the spec on this machine with the real daemons in network namespaces, break
 // it on purpose and measure what a user would see. Subcommands: up, status, chaos, run, measure,
 // down, doctor. Everything but doctor needs root.
+import { existsSync, statSync } from "node:fs";
 import type { Command } from "commander";
 import { hasErrors } from "../diagnostic/diagnostic.js";
 import {
@@ -11,6 +12,7 @@ import {
   restoreFaults,
   type FaultSpec,
 } from "../lab/chaos.js";
+import { START_WAVES } from "../lab/daemons/build.js";
 import { runDoctor } from "../lab/doctor.js";
 import { LabSetupError, labDown, labUp, recordedAlive } from "../lab/lifecycle.js";
 import { measuredTimings } from "../lab/measured-file.js";
@@ -18,7 +20,10 @@ import { renderDoctor, renderDown, renderReport, renderStatus, renderUp } from "
 import { runScenario } from "../lab/runner.js";
 import { defaultMeasureScenario, loadScenarioFile } from "../lab/scenario.js";
 import { labStatus } from "../lab/status.js";
+import { isLabId } from "../lab/names.js";
 import { listLabs, readState, type LabState } from "../lab/state.js";
+import { isUserError } from "../diagnostic/user-error.js";
+import { didYouMean } from "../util/suggest.js";
 import { writeOwnedFile } from "../emit/write.js";
 import { loadSpecFile } from "../spec/load.js";
 import { durationMs } from "../spec/units.js";
@@ -29,8 +34,46 @@ interface LabSelect {
   lab?: string;
 }
 
+/** A `--lab` value: a lab id (it names the state file, so nothing else may reach the file system). */
+function labIdOption(id: string, labs: string[]): string {
+  if (!isLabId(id))
+    throw new UsageError(
+      `\`${id}\` is not a lab id`,
+      labs.length
+        ? `labs up: ${labs.join(", ")}`
+        : "a lab id looks like hl1a2b; `hlab lab up SPEC` prints it",
+    );
+  return id;
+}
+
+/** A duration option within bounds, or a usage error giving the allowed range. */
+export function durationOption(flag: string, value: string, min: number, max: number): number {
+  let ms: number;
+  try {
+    ms = durationMs(value);
+  } catch {
+    ms = NaN;
+  }
+  if (!(ms >= min && ms <= max))
+    throw new UsageError(
+      `${flag} wants a duration from ${fmtDuration(min)} to ${fmtDuration(max)}, not \`${value}\``,
+      `write a number with its unit, e.g. ${flag} ${fmtDuration(Math.min(max, Math.max(min, 20_000)))} (units: ms, s, m, h)`,
+    );
+  return ms;
+}
+
+const fmtDuration = (ms: number): string =>
+  ms % 3_600_000 === 0
+    ? `${ms / 3_600_000}h`
+    : ms % 60_000 === 0
+      ? `${ms / 60_000}m`
+      : ms % 1000 === 0
+        ? `${ms / 1000}s`
+        : `${ms}ms`;
+
 async function selectLab(opts: LabSelect): Promise<LabState> {
   const labs = await listLabs();
+  if (opts.lab !== undefined) labIdOption(opts.lab, labs);
   const id = opts.lab ?? (labs.length === 1 ? labs[0] : undefined);
   if (!id) {
     if (labs.length === 0) throw new UsageError("no lab is up", "start one with `hlab lab up SPEC`");
@@ -67,6 +110,17 @@ const parseList = (v: string): string[] =>
     .split(",")
     .map((s) => s.trim())
     .filter(Boolean);
+
+/** Daemon kinds `--skip` may name: every kind the lab starts, and `db` for a database's whole stack. */
+const SKIPPABLE = [...START_WAVES.flat(), "db"];
+
+function parseSkip(v: string): string[] {
+  const kinds = parseList(v);
+  for (const k of kinds)
+    if (!SKIPPABLE.includes(k))
+      throw new UsageError(`--skip: no daemon kind \`${k}\``, didYouMean(k, SKIPPABLE, "kinds:"));
+  return kinds;
+}
 
 function parsePatroni(v: string | undefined): { ttl?: number; loopWait?: number; retryTimeout?: number } {
   if (!v) return {};
@@ -112,6 +166,7 @@ export function registerLab(program: Command, io: Io, setExit: (code: number) =>
     )
     .option("--keep-logs", "keep the logs when the lab goes down")
     .option("--timeout <duration>", "give up waiting for the lab to be ready after this long", "120s")
+    .option("--again", "start another lab even though one of this spec is up")
     .option("--json", "print the result as JSON")
     .action(
       async (
@@ -122,10 +177,15 @@ export function registerLab(program: Command, io: Io, setExit: (code: number) =>
           patroni?: string;
           keepLogs?: boolean;
           timeout: string;
+          again?: boolean;
           json?: boolean;
         },
       ) => {
         requireRoot();
+        // Every option is read before anything is loaded or started.
+        const readyTimeoutMs = durationOption("--timeout", opts.timeout, 1000, 3_600_000);
+        const skip = opts.skip ? parseSkip(opts.skip) : [];
+        const patroni = parsePatroni(opts.patroni);
         const model = await loadModel(io, spec);
         if (!model) return setExit(EXIT_FINDINGS);
         let result: Awaited<ReturnType<typeof labUp>>;
@@ -133,13 +193,15 @@ export function registerLab(program: Command, io: Io, setExit: (code: number) =>
           result = await labUp(model, spec, {
             dir: opts.dir,
             keepLogs: opts.keepLogs,
-            skip: opts.skip ? parseList(opts.skip) : [],
-            patroni: parsePatroni(opts.patroni),
-            readyTimeoutMs: durationMs(opts.timeout),
+            skip,
+            patroni,
+            readyTimeoutMs,
+            again: opts.again,
             progress: opts.json ? undefined : (line) => io.err(`  ${line}`),
           });
         } catch (err) {
           if (err instanceof LabSetupError) throw new UsageError(err.message, err.hint);
+          if (isUserError(err)) throw err;
           // The machine refused (a command failed): the lab was taken down, its logs kept.
           io.err(`hlab: ${(err as Error).message}\n  = hint: hlab lab doctor says what this machine lacks`);
           return setExit(EXIT_FINDINGS);
@@ -186,8 +248,17 @@ export function registerLab(program: Command, io: Io, setExit: (code: number) =>
         opts: LabSelect & { every: string; for?: string; percent: string; json?: boolean },
       ) => {
         requireRoot();
+        const everyMs = durationOption("--every", opts.every, 100, 3_600_000);
+        const forMs = opts.for !== undefined ? durationOption("--for", opts.for, 100, 86_400_000) : undefined;
         const state = await selectLab(opts);
         if (fault === "restore") {
+          const active = state.faults.map((f) => f.id);
+          const unknown = targets.filter((t) => !active.includes(t));
+          if (unknown.length)
+            throw new UsageError(
+              `no active fault ${unknown.map((u) => `\`${u}\``).join(", ")} in lab ${state.id}`,
+              active.length ? didYouMean(unknown[0]!, active, "active faults:") : "no fault is active",
+            );
           const undone = await restoreFaults(state.id, targets.length ? targets : undefined);
           io.out(
             opts.json
@@ -201,8 +272,8 @@ export function registerLab(program: Command, io: Io, setExit: (code: number) =>
         let spec: FaultSpec;
         try {
           spec = parseFaultArgs(state.plan, fault, targets, {
-            everyMs: durationMs(opts.every),
-            forMs: opts.for ? durationMs(opts.for) : undefined,
+            everyMs,
+            forMs,
             percent: Number(opts.percent),
           });
         } catch (err) {
@@ -229,6 +300,10 @@ export function registerLab(program: Command, io: Io, setExit: (code: number) =>
     measure: boolean,
   ): Promise<void> => {
     requireRoot();
+    const file = measure ? (opts.out ?? "hlab-measured.json") : opts.measured;
+    // Checked before the run, so minutes of measuring are not lost to a path that cannot be written.
+    if (file && existsSync(file) && statSync(file).isDirectory())
+      throw new UsageError(`${file} is a directory`, "give a file name for the measured timings");
     const state = await selectLab(opts);
     const model = await loadModel(io, state.spec);
     if (!model) return setExit(EXIT_FINDINGS);
@@ -245,13 +320,20 @@ export function registerLab(program: Command, io: Io, setExit: (code: number) =>
       progress: opts.json ? undefined : (l: string) => io.err(`  ${l}`),
     });
     io.out(opts.json ? JSON.stringify(report, null, 2) : renderReport(report, io.color));
-    const file = measure ? (opts.out ?? "hlab-measured.json") : opts.measured;
     if (file) {
       const measured = measuredTimings(
         report,
         `hlab lab ${measure ? "measure" : `run ${scenarioPath}`} on ${state.spec}`,
       );
-      await writeOwnedFile(file, JSON.stringify(measured, null, 2) + "\n");
+      try {
+        await writeOwnedFile(file, JSON.stringify(measured, null, 2) + "\n");
+      } catch (err) {
+        io.out(JSON.stringify(measured, null, 2));
+        throw new UsageError(
+          `cannot write ${file}: ${(err as Error).message}`,
+          "the timings are printed above; save them to a file you can write",
+        );
+      }
       if (!opts.json) io.out(`measured timings written to ${file} (use: hlab plan --measured ${file})`);
     }
     setExit(report.verdict.ok ? EXIT_OK : EXIT_FINDINGS);
@@ -292,7 +374,7 @@ export function registerLab(program: Command, io: Io, setExit: (code: number) =>
       const labs = await listLabs();
       let ids: string[];
       if (opts.all) ids = labs;
-      else if (opts.lab) ids = [opts.lab];
+      else if (opts.lab !== undefined) ids = [labIdOption(opts.lab, labs)];
       else if (labs.length > 1)
         throw new UsageError(`several labs are up: ${labs.join(", ")}`, "choose one with --lab ID, or --all");
       else ids = labs;

@@ -64,14 +64,26 @@ async function readMeasured(file: string): Promise<TimingOverrides["measured"]> 
   return m;
 }
 
+/** The simulator's bounds: its seed is 32 bits, and its cost grows with the years simulated. */
+const MAX_SEED = 2 ** 32 - 1;
+const MAX_YEARS = 100_000;
+
 function simulationOptions(flags: PlanFlags): SimulationOptions | boolean | undefined {
+  if (flags.seed !== undefined && flags.simulate === undefined)
+    throw new UsageError("--seed only seeds the simulator", "add --simulate");
   if (flags.simulate === undefined) return undefined;
   const seed = flags.seed !== undefined ? Number(flags.seed) : undefined;
-  if (seed !== undefined && !Number.isInteger(seed))
-    throw new UsageError(`--seed wants an integer, not \`${flags.seed}\``);
+  if (seed !== undefined && !(/^\d+$/.test(flags.seed!.trim()) && seed <= MAX_SEED))
+    throw new UsageError(
+      `--seed wants a whole number from 0 to ${MAX_SEED}, not \`${flags.seed}\``,
+      "e.g. --seed 42; the same seed gives the same figures",
+    );
   const years = typeof flags.simulate === "string" ? Number(flags.simulate) : undefined;
-  if (years !== undefined && !(years > 0))
-    throw new UsageError(`--simulate wants a number of years, not \`${flags.simulate}\``);
+  if (years !== undefined && !(years >= 1 && years <= MAX_YEARS))
+    throw new UsageError(
+      `--simulate wants a number of years from 1 to ${MAX_YEARS}, not \`${flags.simulate}\``,
+      "e.g. --simulate 1000, or --simulate alone for as many years as the default event budget allows",
+    );
   return { ...(seed !== undefined ? { seed } : {}), ...(years !== undefined ? { years } : {}) };
 }
 

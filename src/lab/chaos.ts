@@ -121,18 +121,50 @@ export function parseFaultArgs(
     if (targets.length !== 2)
       throw new FaultError("a partition needs two groups", "e.g. `partition pve-01 pve-02,pve-03`");
     const groups = targets.map((t) => t.split(",").filter(Boolean)) as [string[], string[]];
+    if (groups.some((g) => g.length === 0))
+      throw new FaultError(
+        "each side of a partition needs a host or guest",
+        "e.g. `partition pve-01 pve-02,pve-03`",
+      );
     for (const name of groups.flat()) {
       const p = checkTarget(plan, kind, name);
       if (p) throw new FaultError(p[0], p[1]);
     }
+    // A machine on both sides (named twice, or a guest beside its own host) cuts nothing.
+    const sides = groups.map((g) => new Set(g.flatMap((t) => nodesOn(plan, t))));
+    const both = [...sides[0]!].filter((n) => sides[1]!.has(n));
+    if (both.length)
+      throw new FaultError(
+        `${both.map((n) => `\`${n}\``).join(", ")} would be on both sides of the partition`,
+        "name each host or guest on one side only (a host takes its metal guests with it)",
+      );
     return { kind, target: `${groups[0].join(",")} | ${groups[1].join(",")}`, groups, forMs: opts.forMs };
   }
   if (targets.length !== 1) throw new FaultError(`${kind} takes one target`, "e.g. `host-down pve-01`");
-  const [name, detail] = targets[0]!.split(":");
-  const process = kind === "kill" || kind === "freeze" ? detail : undefined;
-  const iface = kind === "nic-flap" || kind === "link-down" || kind === "loss" ? detail : undefined;
+  const parts = targets[0]!.split(":");
+  const [name, detail] = parts;
+  const takesProcess = kind === "kill" || kind === "freeze";
+  const takesNic = kind === "nic-flap" || kind === "link-down" || kind === "loss";
+  if (parts.length > 2 || (detail !== undefined && !takesProcess && !takesNic))
+    throw new FaultError(
+      `${kind} takes a host or guest, not \`${targets[0]}\``,
+      takesProcess || takesNic
+        ? `write \`name:${takesNic ? "nic" : "process"}\``
+        : `e.g. \`${kind} ${name}\``,
+    );
+  const process = takesProcess ? detail : undefined;
+  const iface = takesNic ? detail : undefined;
   const p = checkTarget(plan, kind, name!, process);
   if (p) throw new FaultError(p[0], p[1]);
+  if (takesNic) {
+    const node = nodeFor(plan, name!)!;
+    const links = nicLinks(plan, node.name);
+    const nics = [...new Set(links.flatMap((l) => [l.nic ?? l.inner.name, l.inner.name]))].sort();
+    if (links.length === 0)
+      throw new FaultError(`${name} has no NIC in the lab`, "pick a host or guest with a network");
+    if (iface !== undefined && !nicLinks(plan, node.name, iface).length)
+      throw new FaultError(`${name} has no NIC \`${iface}\``, didYouMean(iface, nics, "its NICs:"));
+  }
   if (kind === "loss" && !(opts.percent !== undefined && opts.percent > 0 && opts.percent <= 100))
     throw new FaultError("loss needs --percent between 1 and 100", "e.g. --percent 30");
   return {

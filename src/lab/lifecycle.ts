@@ -5,6 +5,7 @@
 import { existsSync, readdirSync } from "node:fs";
 import { chown, cp, mkdir, readdir, rm } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
+import { UserError } from "../diagnostic/user-error.js";
 import { writeOwnedFile } from "../emit/write.js";
 import type { Model } from "../model/model.js";
 import { run } from "../process/run.js";
@@ -35,7 +36,15 @@ import {
 } from "./netns.js";
 import { sameProcess } from "./procfs.js";
 import { etcdStatus, vipHolders, dbStatus, corosyncStatus } from "./status.js";
-import { readState, removeState, statePath, updateState, writeState, type LabState } from "./state.js";
+import {
+  listLabs,
+  readState,
+  removeState,
+  statePath,
+  updateState,
+  writeState,
+  type LabState,
+} from "./state.js";
 
 export interface UpOptions {
   dir?: string;
@@ -44,6 +53,8 @@ export interface UpOptions {
   patroni?: Partial<LabOptions["patroni"]>;
   /** Give up waiting for readiness after this long. */
   readyTimeoutMs?: number;
+  /** Start even though a lab of the same spec is up (two labs never share names, so both can run). */
+  again?: boolean;
   progress?: (line: string) => void;
 }
 
@@ -95,7 +106,23 @@ export function daemonContext(
   };
 }
 
+/** Labs whose state file says they run `specPath` (up, or left half-way by a crash). */
+export async function labsOfSpec(specPath: string): Promise<LabState[]> {
+  const spec = resolve(specPath);
+  const states = await Promise.all((await listLabs()).map((id) => readState(id).catch(() => undefined)));
+  return states.filter((s): s is LabState => s !== undefined && s.spec === spec);
+}
+
 export async function labUp(model: Model, specPath: string, opts: UpOptions = {}): Promise<UpResult> {
+  if (!opts.again) {
+    const same = await labsOfSpec(specPath);
+    if (same.length)
+      throw new UserError(
+        `a lab of ${specPath} is up: ${same.map((s) => `${s.id} (since ${s.createdAt})`).join(", ")}`,
+        `use it (\`hlab lab status --lab ${same[0]!.id}\`), take it down (\`hlab lab down --lab ${same[0]!.id}\`), or start another with --again`,
+        "lab-exists",
+      );
+  }
   const t0 = Date.now();
   const phases: { name: string; ms: number }[] = [];
   const mark = (name: string): void => {

@@ -44,3 +44,25 @@ test("fault mistakes say what would be right", async () => {
   assert.match(fails("loss", ["p1"]).message, /--percent/);
   assert.match(fails("partition", ["p1"]).message, /two groups/);
 });
+
+test("faults that would do nothing are refused, naming what exists", async () => {
+  const p = await plan();
+  const fails = (kind: string, targets: string[], opts = {}): FaultError => {
+    try {
+      parseFaultArgs(p, kind, targets, opts);
+    } catch (err) {
+      assert.ok(err instanceof FaultError);
+      return err;
+    }
+    throw new Error(`expected ${kind} ${targets.join(" ")} to be refused`);
+  };
+  const noNic = fails("nic-flap", ["p1:nosuchnic"], { everyMs: 2000 });
+  assert.match(noNic.message, /p1 has no NIC `nosuchnic`/);
+  assert.match(noNic.hint, /eth0/);
+  assert.match(fails("link-down", ["p1:eht0"]).hint, /its NICs: `eth0`/);
+  assert.match(fails("partition", ["p1", "p1"]).message, /^`p1`.* would be on both sides/);
+  assert.match(fails("partition", ["p1", "p2,p1"]).message, /both sides/);
+  assert.match(fails("partition", [",", "p2"]).message, /each side/);
+  assert.match(fails("host-down", ["p1:eth0"]).message, /takes a host or guest, not `p1:eth0`/);
+  assert.match(fails("kill", ["k3s-lb01:keepalived:x"]).message, /not `k3s-lb01:keepalived:x`/);
+});

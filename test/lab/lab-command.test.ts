@@ -8,6 +8,9 @@ import { join } from "node:path";
 import { after, test } from "node:test";
 import { main } from "../../src/cli/main.js";
 import type { Io } from "../../src/cli/output.js";
+import { labDown } from "../../src/lab/lifecycle.js";
+import { listLabs } from "../../src/lab/state.js";
+import { skipReason } from "./harness.js";
 
 const stateDir = mkdtempSync(join(tmpdir(), "hlab-lab-state-"));
 process.env.HLAB_LAB_STATE_DIR = stateDir;
@@ -90,5 +93,81 @@ test(
     assert.match(o.stderr, /--dir/);
     const none = io();
     assert.equal(await main(["lab", "status"], none), 2, "no lab was recorded");
+  },
+);
+
+const rootOnly = { skip: asRoot ? undefined : "the lab commands need root first" };
+
+test(
+  "lab chaos: durations out of range or without a unit are usage errors, before any lab is looked up",
+  rootOnly,
+  async () => {
+    for (const [flag, value] of [
+      ["--for", "-5s"],
+      ["--for", "5"],
+      ["--for", "abc"],
+      ["--for", "0s"],
+      ["--every", "0s"],
+      ["--every", "1e400s"],
+    ] as const) {
+      const o = io();
+      assert.equal(await main(["lab", "chaos", "host-down", "p1", flag, value], o), 2, `${flag} ${value}`);
+      assert.match(o.stderr, new RegExp(`${flag} wants a duration from .* not \`${value}\``));
+      assert.doesNotMatch(o.stderr, /internal error|no lab is up/);
+    }
+  },
+);
+
+test("lab up: a bad --timeout, --skip or --patroni is refused before anything starts", rootOnly, async () => {
+  const spec = "examples/seed000-single-node.yaml";
+  const cases: [string[], RegExp][] = [
+    [["--timeout", "forever"], /--timeout wants a duration from 1s to 1h/],
+    [["--skip", "etc"], /no daemon kind `etc`[^]*did you mean `etcd`/],
+    [["--patroni", "ttl=x"], /--patroni: cannot read `ttl=x`/],
+  ];
+  for (const [args, message] of cases) {
+    const o = io();
+    assert.equal(await main(["lab", "up", spec, ...args], o), 2, args.join(" "));
+    assert.match(o.stderr, message);
+  }
+  const none = io();
+  assert.equal(await main(["lab", "status"], none), 2, "no lab was recorded");
+});
+
+test("--lab takes a lab id only, never a path", rootOnly, async () => {
+  for (const cmd of [["status"], ["down"], ["chaos", "restore"]]) {
+    const o = io();
+    assert.equal(await main(["lab", ...cmd, "--lab", "../../etc/passwd"], o), 2, cmd.join(" "));
+    assert.match(o.stderr, /`..\/..\/etc\/passwd` is not a lab id/);
+  }
+});
+
+test(
+  "lab up twice for one spec: the second names the lab that is up and refuses, exit 2, unless --again",
+  { skip: await skipReason() },
+  async (t) => {
+    const spec = "examples/seed000-single-node.yaml";
+    const first = io();
+    await main(["lab", "up", spec, "--json", "--timeout", "60s"], first);
+    const ids = await listLabs();
+    t.after(async () => {
+      // Only the lab this test started, by its id.
+      for (const id of ids) await labDown(id);
+    });
+    assert.equal(ids.length, 1, first.stderr);
+    const id = ids[0]!;
+    assert.equal((JSON.parse(first.stdout) as { id: string }).id, id);
+
+    const second = io();
+    assert.equal(await main(["lab", "up", spec], second), 2);
+    assert.match(second.stderr, new RegExp(`a lab of ${spec} is up: ${id} \\(since `));
+    assert.match(second.stderr, /--again/);
+    assert.deepEqual(await listLabs(), [id], "no second lab");
+
+    // --again passes that check (and here stops at the next one: a run directory that exists).
+    const again = io();
+    assert.equal(await main(["lab", "up", spec, "--again", "--dir", stateDir], again), 2);
+    assert.match(again.stderr, /already exists/);
+    assert.deepEqual(await listLabs(), [id]);
   },
 );

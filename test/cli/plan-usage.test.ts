@@ -1,0 +1,46 @@
+// `hlab plan` options a user can get wrong: each is a usage error (exit 2) with the allowed range,
+// checked before the spec is loaded, never an internal error or a run without end.
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { main } from "../../src/cli/main.js";
+import type { Io } from "../../src/cli/output.js";
+
+function io(): Io & { stdout: string; stderr: string } {
+  const o = {
+    stdout: "",
+    stderr: "",
+    color: false,
+    out(t: string) {
+      o.stdout += t + "\n";
+    },
+    err(t: string) {
+      o.stderr += t + "\n";
+    },
+  };
+  return o;
+}
+
+const SPEC = "examples/seed000-single-node.yaml";
+
+test("plan --simulate and --seed out of range are usage errors naming the range", async () => {
+  const cases: [string[], RegExp][] = [
+    [["--simulate", "1e12"], /--simulate wants a number of years from 1 to 100000, not `1e12`/],
+    [["--simulate", "0"], /from 1 to 100000/],
+    [["--simulate", "abc"], /from 1 to 100000, not `abc`/],
+    [["--simulate", "--seed", "-1"], /--seed wants a whole number from 0 to 4294967295, not `-1`/],
+    [["--simulate", "--seed", "4294967296"], /from 0 to 4294967295/],
+    [["--simulate", "--seed", "1.5"], /whole number/],
+    [["--seed", "7"], /--seed only seeds the simulator/],
+  ];
+  for (const [args, message] of cases) {
+    const o = io();
+    assert.equal(await main(["plan", SPEC, ...args], o), 2, args.join(" "));
+    assert.match(o.stderr, message);
+    assert.doesNotMatch(o.stderr, /internal error/);
+  }
+});
+
+test("plan --simulate within range still runs", async () => {
+  const o = io();
+  assert.notEqual(await main(["plan", SPEC, "--json", "--simulate", "10", "--seed", "42"], o), 2, o.stderr);
+});

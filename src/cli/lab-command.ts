@@ -21,7 +21,7 @@ import { runScenario } from "../lab/runner.js";
 import { defaultMeasureScenario, loadScenarioFile } from "../lab/scenario.js";
 import { labStatus } from "../lab/status.js";
 import { isLabId } from "../lab/names.js";
-import { listLabs, readState, type LabState } from "../lab/state.js";
+import { listLabs, readState, statePath, type LabState } from "../lab/state.js";
 import { isUserError } from "../diagnostic/user-error.js";
 import { didYouMean } from "../util/suggest.js";
 import { writeOwnedFile } from "../emit/write.js";
@@ -71,6 +71,18 @@ const fmtDuration = (ms: number): string =>
         ? `${ms / 1000}s`
         : `${ms}ms`;
 
+/** A lab's state, or a usage error when its file cannot be read (nothing else is known of the lab). */
+async function readStateOrExplain(id: string): Promise<LabState | undefined> {
+  try {
+    return await readState(id);
+  } catch (err) {
+    throw new UsageError(
+      `the state file of lab ${id} (${statePath(id)}) cannot be read: ${(err as Error).message}`,
+      `remove what is left of the lab by hand (\`ip netns list | grep ${id}\`), then that file`,
+    );
+  }
+}
+
 async function selectLab(opts: LabSelect): Promise<LabState> {
   const labs = await listLabs();
   if (opts.lab !== undefined) labIdOption(opts.lab, labs);
@@ -79,7 +91,7 @@ async function selectLab(opts: LabSelect): Promise<LabState> {
     if (labs.length === 0) throw new UsageError("no lab is up", "start one with `hlab lab up SPEC`");
     throw new UsageError(`several labs are up: ${labs.join(", ")}`, "choose one with --lab ID");
   }
-  const state = await readState(id);
+  const state = await readStateOrExplain(id);
   if (!state)
     throw new UsageError(
       `no lab ${id}`,
@@ -379,7 +391,10 @@ export function registerLab(program: Command, io: Io, setExit: (code: number) =>
         throw new UsageError(`several labs are up: ${labs.join(", ")}`, "choose one with --lab ID, or --all");
       else ids = labs;
       const reports = [];
-      for (const id of ids) reports.push(await labDown(id, { keepLogs: opts.keepLogs }));
+      for (const id of ids) {
+        await readStateOrExplain(id);
+        reports.push(await labDown(id, { keepLogs: opts.keepLogs }));
+      }
       io.out(
         opts.json
           ? JSON.stringify(reports, null, 2)

@@ -24,6 +24,7 @@ import { renderCompareText, renderPlanText, renderWhatIfText } from "../analyze/
 import { resolveFailures, whatIfGraph } from "../analyze/what-if.js";
 import type { Model } from "../model/model.js";
 import { loadSpecFile, type LoadResult } from "../spec/load.js";
+import { didYouMean } from "../util/suggest.js";
 import { diagnosticsJson, EXIT_FINDINGS, EXIT_OK, printDiagnostics, UsageError, type Io } from "./output.js";
 
 interface PlanFlags {
@@ -122,6 +123,12 @@ export function registerPlan(program: Command, io: Io, setExit: (code: number) =
         ...(flags.measured ? { measured: await readMeasured(flags.measured) } : {}),
       };
       const simulate = simulationOptions(flags);
+      if (flags.fail.length && flags.compare) throw new UsageError("--fail and --compare are exclusive");
+      if (flags.fail.length && simulate !== undefined)
+        throw new UsageError(
+          "--simulate and --seed apply to the plan report, not to --fail",
+          "run the plan with --simulate, and --fail on its own",
+        );
 
       const loaded = await load(io, file, flags);
       if (!loaded) {
@@ -135,7 +142,6 @@ export function registerPlan(program: Command, io: Io, setExit: (code: number) =
       };
 
       if (flags.fail.length) {
-        if (flags.compare) throw new UsageError("--fail and --compare are exclusive");
         const failed = failures(loaded.model!, flags.fail);
         const graph = buildDependencyGraph(loaded.model!, new FailoverCosts(loaded.model!, timings));
         const result = whatIfGraph(loaded.model!, graph, failed);
@@ -181,11 +187,24 @@ function failures(model: Model, texts: readonly string[]): ComponentId[] {
   try {
     return resolveFailures(model, texts);
   } catch (err) {
-    throw new UsageError(
-      (err as Error).message,
-      "e.g. --fail host:pve-01, --fail nic:p1/eth0, --fail gear:isp-box, --fail guest:k3s-1",
-    );
+    throw new UsageError((err as Error).message, failureHint(model, texts));
   }
+}
+
+/** Did-you-mean among the names of the kind a --fail value names, else the general examples. */
+function failureHint(model: Model, texts: readonly string[]): string {
+  const names: Record<string, string[]> = {
+    host: model.hosts.map((h) => h.name),
+    guest: model.guests.map((g) => g.name),
+    gear: model.gear.map((g) => g.name),
+    nic: model.hosts.flatMap((h) => h.nics.map((n) => n.id)),
+  };
+  for (const t of texts) {
+    const [kind, name] = t.split(":");
+    const known = kind !== undefined ? names[kind] : undefined;
+    if (known && name && !known.includes(name)) return didYouMean(name, known, `${kind}s:`);
+  }
+  return "e.g. --fail host:pve-01, --fail nic:p1/eth0, --fail gear:isp-box, --fail guest:k3s-1";
 }
 
 function output(io: Io, report: PlanReport, loaded: LoadResult, flags: PlanFlags): void {

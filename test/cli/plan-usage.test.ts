@@ -44,3 +44,13 @@ test("plan --simulate within range still runs", async () => {
   const o = io();
   assert.notEqual(await main(["plan", SPEC, "--json", "--simulate", "10", "--seed", "42"], o), 2, o.stderr);
 });
+
+test("plan --fail with a misspelt name suggests the real one; --fail with --simulate is refused", async () => {
+  const spec = "examples/seed004-three-nodes.yaml";
+  const o = io();
+  assert.equal(await main(["plan", spec, "--fail", "host:pve-1"], o), 2);
+  assert.match(o.stderr, /unknown host `pve-1`[^]*did you mean `pve-01`\?/);
+  const s = io();
+  assert.equal(await main(["plan", spec, "--fail", "host:pve-01", "--simulate"], s), 2);
+  assert.match(s.stderr, /--simulate and --seed apply to the plan report, not to --fail/);
+});

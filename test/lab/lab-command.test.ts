@@ -2,7 +2,7 @@
 // JSON. The state directory is a temporary one, so labs running elsewhere on the machine are never
 // seen or touched.
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
@@ -171,3 +171,17 @@ test(
     assert.deepEqual(await listLabs(), [id]);
   },
 );
+
+test("an unreadable state file is a usage error naming it, not an internal error", rootOnly, async () => {
+  const file = join(stateDir, "hl9f9f.json");
+  writeFileSync(file, "{cut short");
+  try {
+    for (const cmd of [["status"], ["down", "--lab", "hl9f9f"]]) {
+      const o = io();
+      assert.equal(await main(["lab", ...cmd], o), 2, cmd.join(" "));
+      assert.match(o.stderr, /the state file of lab hl9f9f .* cannot be read/);
+    }
+  } finally {
+    rmSync(file, { force: true });
+  }
+});

@@ -2,18 +2,16 @@
 // mean hints) against the lab it will run in. A target may name a host or guest, or what holds
 // something at the moment the step runs: `@holder:<VIP or purpose>`, `@etcd-leader`,
 // `@primary:<database>` (so "take down whatever holds the VIP" is one line, run after run).
-import { readFile } from "node:fs/promises";
 import { z } from "zod";
 import {
   diagnosticAt,
   noSource,
   sortDiagnostics,
-  unreadableFile,
   type Diagnostic,
   type SourceLocator,
 } from "../diagnostic/diagnostic.js";
 import { issuesToDiagnostics } from "../spec/schema-issues.js";
-import { parseYamlText } from "../spec/load.js";
+import { parseYamlText, readBoundedText } from "../spec/load.js";
 import { durationMs } from "../spec/units.js";
 import { didYouMean } from "../util/suggest.js";
 import { checkTarget, FAULT_KINDS, type FaultKind } from "./chaos.js";
@@ -86,16 +84,9 @@ export interface ScenarioLoad {
 const DYNAMIC = /^@(holder:.+|etcd-leader|primary:.+)$/;
 
 export async function loadScenarioFile(path: string, plan: LabPlan): Promise<ScenarioLoad> {
-  let text: string;
-  try {
-    text = await readFile(path, "utf8");
-  } catch (err) {
-    return {
-      diagnostics: [unreadableFile(path, "scenario", err, "check the path")],
-      source: noSource(path),
-    };
-  }
-  return loadScenarioText(text, path, plan);
+  const read = await readBoundedText(path, "scenario", "check the path");
+  if ("problem" in read) return { diagnostics: [read.problem], source: noSource(path) };
+  return loadScenarioText(read.text, path, plan);
 }
 
 export function loadScenarioText(text: string, file: string, plan: LabPlan): ScenarioLoad {

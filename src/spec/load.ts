@@ -190,14 +190,14 @@ export interface LoadOptions {
 /** Reads a spec from a YAML file, or from a typed `homelab.config.ts`/`.js` exporting defineHomelab(). */
 export async function loadSpecFile(path: string, opts: LoadOptions = {}): Promise<LoadResult> {
   const maxBytes = opts.maxBytes ?? maxSpecBytes();
-  let bytes: Buffer | undefined;
-  try {
-    bytes = await readAtMost(path, maxBytes);
-  } catch (err) {
-    return unreadable(path, err);
-  }
-  if (!bytes) return { diagnostics: [await tooLarge(path, maxBytes)], source: noSource(path) };
-  const text = bytes.toString("utf8");
+  const read = await readBoundedText(
+    path,
+    "spec",
+    "check the path, or create a spec with `hlab init`",
+    maxBytes,
+  );
+  if ("problem" in read) return { diagnostics: [read.problem], source: noSource(path) };
+  const text = read.text;
   if (CONFIG_EXTENSIONS.includes(extname(path)))
     return loadConfigModule(path, text, { maxBytes, timeoutMs: opts.configTimeoutMs ?? configTimeoutMs() });
   return loadSpecText(text, path, { maxBytes });
@@ -224,29 +224,37 @@ async function readAtMost(path: string, max: number): Promise<Buffer | undefined
   }
 }
 
-/** HL040, with the size when the file has one and how to raise the limit. */
-async function tooLarge(file: string, max: number): Promise<Diagnostic> {
-  const size = await stat(file).then(
+/**
+ * A spec-like file (a spec, a scenario) as text, read only up to the size limit: HL028 when it cannot
+ * be read, HL040 (with its size when it has one) when it is larger.
+ */
+export async function readBoundedText(
+  path: string,
+  what: string,
+  hint: string,
+  maxBytes = maxSpecBytes(),
+): Promise<{ text: string } | { problem: Diagnostic }> {
+  let bytes: Buffer | undefined;
+  try {
+    bytes = await readAtMost(path, maxBytes);
+  } catch (err) {
+    return { problem: unreadableFile(path, what, err, hint) };
+  }
+  if (bytes) return { text: bytes.toString("utf8") };
+  const size = await stat(path).then(
     (s) => (s.isFile() ? s.size : undefined),
     () => undefined,
   );
-  return tooLargeText(file, max, size);
+  return { problem: tooLargeText(path, maxBytes, size, what) };
 }
 
-function tooLargeText(file: string, max: number, known: number | undefined): Diagnostic {
+function tooLargeText(file: string, max: number, known: number | undefined, what = "spec"): Diagnostic {
   return diagnosticAt(
     "HL040",
     { file, line: 0, column: 0 },
-    `the spec is larger than ${formatBytes(max)}, the most hlab reads${known !== undefined ? ` (it has ${formatBytes(known)})` : ""}`,
-    `check that this is the spec you meant; to read a larger one, set ${MAX_SPEC_BYTES_ENV} (e.g. ${MAX_SPEC_BYTES_ENV}=16MiB)`,
+    `the ${what} is larger than ${formatBytes(max)}, the most hlab reads${known !== undefined ? ` (it has ${formatBytes(known)})` : ""}`,
+    `check that this is the ${what} you meant; to read a larger one, set ${MAX_SPEC_BYTES_ENV} (e.g. ${MAX_SPEC_BYTES_ENV}=16MiB)`,
   );
-}
-
-function unreadable(path: string, err: unknown): LoadResult {
-  return {
-    diagnostics: [unreadableFile(path, "spec", err, "check the path, or create a spec with `hlab init`")],
-    source: noSource(path),
-  };
 }
 
 async function loadConfigModule(path: string, text: string, opts: ConfigRunOptions): Promise<LoadResult> {

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { FaultError, parseFaultArgs } from "../../src/lab/chaos.js";
 import { labPlan } from "../../src/lab/lab-plan.js";
+import { loadScenarioFile } from "../../src/lab/scenario.js";
 import { loadSpecFile } from "../../src/spec/load.js";
 
 const plan = async (): Promise<ReturnType<typeof labPlan>> =>
@@ -65,4 +66,10 @@ test("faults that would do nothing are refused, naming what exists", async () =>
   assert.match(fails("partition", [",", "p2"]).message, /each side/);
   assert.match(fails("host-down", ["p1:eth0"]).message, /takes a host or guest, not `p1:eth0`/);
   assert.match(fails("kill", ["k3s-lb01:keepalived:x"]).message, /not `k3s-lb01:keepalived:x`/);
+});
+
+test("a scenario file is read only up to the spec size limit", async () => {
+  const r = await loadScenarioFile("/dev/zero", await plan());
+  assert.equal(r.diagnostics[0]?.code, "HL040");
+  assert.match(r.diagnostics[0]!.message, /the scenario is larger than 4 MiB/);
 });

@@ -13,7 +13,7 @@ import {
   evaluateAt,
   type Program,
 } from "./program.js";
-import { deviation, levelsFor, pruneBeyond, reduceStructure, type Reduced } from "./reduction.js";
+import { deviation, levelsFor, pruneBeyond, reduceStructure, type Reduced, type Unit } from "./reduction.js";
 import type { Expr, ExprBuilder } from "./structure.js";
 
 /** Probability mass the enumeration may leave out. */
@@ -57,12 +57,97 @@ export function exactAvailability(
   // more than L + 1 failures is up in all of them.
   const red = pruneBeyond(b, first, initial.levels + 1);
   const q = red.units.map(deviation);
-  const { levels, tail } = levelsFor(q, EPSILON);
   const spofFactor = red.spofs.reduce((p, m) => p * m.availability, 1);
-  const m = red.units.length;
   const index = new Map(red.units.map((u, i) => [u.id, i]));
   const prog: Program = compile(red.root, (c) => index.get(c)!);
-  const baseline = red.units.map((u) => (u.availability >= 0.5 ? 1 : 0));
+  // Services of the same shape (one replica on a node of its own, behind the same ingress) reduce
+  // to the same program over units with the same figures: the enumeration runs once for them.
+  const memo = coreMemo(b);
+  const key = `${budget}|${programKey(prog)}|${red.units
+    .map((u) => u.members.map((x) => `${x.availability},${x.rate},${x.mttrHours}`).join(";"))
+    .join("/")}`;
+  let core = memo.get(key);
+  if (core === undefined) {
+    core = enumerate(red.units, prog, q, budget) ?? null;
+    memo.set(key, core);
+  }
+  if (core === null) return undefined;
+  const { steady, upWithUnit, transition, states, tail } = core;
+  const memberList = red.units.flatMap((u) => u.members);
+  const m = red.units.length;
+
+  const shares = new Map<string, ComponentShare>();
+  let transitionTotal = 0;
+  for (const v of transition) transitionTotal += v;
+  const byMember = new Map(memberList.map((x, i) => [x.id, transition[i]!]));
+  const availabilitySteady = spofFactor * steady;
+  red.units.forEach((u, i) => {
+    const gain = spofFactor * Math.max(0, upWithUnit[i]! / u.availability - steady);
+    const unavail = u.members.reduce((s, x) => s + (1 - x.availability), 0);
+    for (const mem of u.members) {
+      const part = unavail > 0 ? (1 - mem.availability) / unavail : 1 / u.members.length;
+      shares.set(mem.id, { improvement: gain * part, transition: spofFactor * byMember.get(mem.id)! });
+    }
+  });
+  for (const s of red.spofs)
+    shares.set(s.id, { improvement: availabilitySteady * (1 / s.availability - 1), transition: 0 });
+  const transitionU = spofFactor * transitionTotal;
+  return {
+    availability: Math.max(0, availabilitySteady - transitionU),
+    steady: availabilitySteady,
+    transition: transitionU,
+    truncationBound: spofFactor * (tail + red.prunedBound),
+    spofs: red.spofs.map((s) => s.id),
+    shares,
+    states,
+    units: m,
+  };
+}
+
+function binomial(n: number, k: number): number {
+  let r = 1;
+  for (let i = 1; i <= k; i++) r = (r * (n - k + i)) / i;
+  return r;
+}
+
+interface Core {
+  steady: number;
+  upWithUnit: Float64Array;
+  transition: Float64Array;
+  states: number;
+  tail: number;
+}
+
+const coreMemos = new WeakMap<ExprBuilder, Map<string, Core | null>>();
+
+/** Enumerations done for the structures of one dependency graph (its builder), by shape. */
+function coreMemo(b: ExprBuilder): Map<string, Core | null> {
+  let memo = coreMemos.get(b);
+  if (!memo) {
+    memo = new Map();
+    coreMemos.set(b, memo);
+  }
+  return memo;
+}
+
+/** Everything of a program the enumeration reads (names of mechanisms aside). */
+function programKey(p: Program): string {
+  const parts: string[] = [String(p.root)];
+  for (let i = 0; i < p.size; i++)
+    parts.push(`${p.kind[i]}:${p.arg[i]}:${p.k[i]}:${p.kids[i]!.join(",")}:${p.ms[i]!.join(",")}`);
+  return parts.join(" ");
+}
+
+/** The enumeration itself, over units in slot order; undefined when it exceeds the budget. */
+function enumerate(
+  units: readonly Unit[],
+  prog: Program,
+  q: readonly number[],
+  budget: number,
+): Core | undefined {
+  const { levels, tail } = levelsFor(q, EPSILON);
+  const m = units.length;
+  const baseline = units.map((u) => (u.availability >= 0.5 ? 1 : 0));
   let count = 0;
   for (let j = 0; j <= levels; j++) count += binomial(m, j);
   if (count > budget) return undefined;
@@ -71,7 +156,7 @@ export function exactAvailability(
   // mass times every failure rate times the longest failover is below TRANSITION_EPSILON.
   let maxMs = 0;
   for (const arr of prog.ms) for (const x of arr) if (x > maxMs) maxMs = x;
-  const members = red.units.flatMap((u) => u.members);
+  const members = units.flatMap((u) => u.members);
   const rateSum = members.reduce((s, x) => s + x.rate, 0);
   const costHours = Math.min(maxMs / MS_PER_HOUR, Math.max(0, ...members.map((x) => x.mttrHours)));
   const transitionLevels =
@@ -87,9 +172,9 @@ export function exactAvailability(
   let steady = 0;
   const upWithUnit = new Float64Array(m);
   // Members flattened, so the hot loop touches only typed arrays.
-  const memberList = red.units.flatMap((u) => u.members);
+  const memberList = members;
   const memberStart = new Int32Array(m + 1);
-  red.units.forEach((u, i) => (memberStart[i + 1] = memberStart[i]! + u.members.length));
+  units.forEach((u, i) => (memberStart[i + 1] = memberStart[i]! + u.members.length));
   const memberRate = Float64Array.from(memberList.map((x) => x.rate));
   const memberMttr = Float64Array.from(memberList.map((x) => x.mttrHours));
   const transition = new Float64Array(memberList.length);
@@ -137,36 +222,5 @@ export function exactAvailability(
   evaluate(prog, state, upAt[0]!);
   recurse(0, 0, baseP);
 
-  const shares = new Map<string, ComponentShare>();
-  let transitionTotal = 0;
-  for (const v of transition) transitionTotal += v;
-  const byMember = new Map(memberList.map((x, i) => [x.id, transition[i]!]));
-  const availabilitySteady = spofFactor * steady;
-  red.units.forEach((u, i) => {
-    const gain = spofFactor * Math.max(0, upWithUnit[i]! / u.availability - steady);
-    const unavail = u.members.reduce((s, x) => s + (1 - x.availability), 0);
-    for (const mem of u.members) {
-      const part = unavail > 0 ? (1 - mem.availability) / unavail : 1 / u.members.length;
-      shares.set(mem.id, { improvement: gain * part, transition: spofFactor * byMember.get(mem.id)! });
-    }
-  });
-  for (const s of red.spofs)
-    shares.set(s.id, { improvement: availabilitySteady * (1 / s.availability - 1), transition: 0 });
-  const transitionU = spofFactor * transitionTotal;
-  return {
-    availability: Math.max(0, availabilitySteady - transitionU),
-    steady: availabilitySteady,
-    transition: transitionU,
-    truncationBound: spofFactor * (tail + red.prunedBound),
-    spofs: red.spofs.map((s) => s.id),
-    shares,
-    states,
-    units: m,
-  };
-}
-
-function binomial(n: number, k: number): number {
-  let r = 1;
-  for (let i = 1; i <= k; i++) r = (r * (n - k + i)) / i;
-  return r;
+  return { steady, upWithUnit, transition, states, tail };
 }

@@ -8,6 +8,8 @@ import { componentInfo, hostId, type Component } from "./components.js";
 import type { DependencyGraph, ServiceGraph } from "./dependency-graph.js";
 import { failureOutcome, survey, type Survey } from "./failure-outcome.js";
 import { reduceStructure } from "./reduction.js";
+import { SharedReduction } from "./shared-reduction.js";
+import { componentsOf } from "./structure.js";
 import { DEFAULT_SEED, simulate, type SimulatedFigure, type SimulationOptions } from "./monte-carlo.js";
 import { displayName, hoursText, percent } from "./format.js";
 import type {
@@ -60,15 +62,20 @@ export function availabilitySection(
 ): AvailabilitySection {
   const cache = new Map<number, Computed>();
   const hostIds = model.hosts.map((h) => hostId(h.name)).sort();
+  const shared = new SharedReduction(graph.builder, graph.components);
   const compute = (s: ServiceGraph): Computed => {
     const hit = cache.get(s.root.id);
     if (hit) return hit;
-    const reduced = reduceStructure(graph.builder, s.root, graph.components);
+    const pre = shared.of(s.root);
+    const first = reduceStructure(graph.builder, pre.reduced, graph.components);
+    const reduced = { ...first, prunedBound: first.prunedBound + pre.prunedBound };
     const sv = survey(graph.builder, s.root, graph.components, reduced);
-    const deps = new Set(sv.dependsOn);
+    // One host failing leaves every part the shared reduction took as up still up (they need three
+    // failures or more, and cost nothing): its outcome is read on the smaller structure.
+    const reads = new Set(componentsOf(pre.structural));
     const hostFailures = hostIds
-      .filter((h) => deps.has(h))
-      .map((h) => failureOutcome(s.root, [h]))
+      .filter((h) => reads.has(h))
+      .map((h) => failureOutcome(pre.structural, [h]))
       .filter((o) => o.status !== "up");
     const exact = exactAvailability(graph.builder, s.root, graph.components, opts.stateBudget, reduced);
     const c: Computed = {
@@ -141,8 +148,9 @@ export function availabilitySection(
     return out;
   });
 
+  const usedIds = new Set(services.flatMap((s) => s.dependsOn));
   const components = [...graph.components.values()]
-    .filter((c) => services.some((s) => s.dependsOn.includes(c.id)))
+    .filter((c) => usedIds.has(c.id))
     .map(componentInfo)
     .sort((a, b) => a.id.localeCompare(b.id));
   const report: AvailabilityReport = {

@@ -13,7 +13,7 @@ import {
   type Program,
 } from "./program.js";
 import { pruneBeyond, reduceStructure, type Reduced } from "./reduction.js";
-import { componentsOf, type Expr, type ExprBuilder } from "./structure.js";
+import { componentsOf, sortedComponentsOf, type Expr, type ExprBuilder } from "./structure.js";
 
 interface Compiled {
   comps: string[];
@@ -55,28 +55,36 @@ function compiled(root: Expr): Compiled {
 /** The outcome of `failed` happening at once. Components the root does not read change nothing. */
 export function failureOutcome(root: Expr, failed: readonly ComponentId[]): FailureOutcome {
   const c = compiled(root);
-  const state = Uint8Array.from(c.allUp);
+  if (!c.upBefore[c.prog.root]) return { failed: [...failed], status: "down", outageMs: null, steps: [] };
+  // The cached all-up state is flipped for the failed components and restored before returning:
+  // a plan asks this for every host of every service, a copy each time would dominate.
+  const state = c.allUp;
+  const flipped: number[] = [];
   const touched = new Set<number>();
   for (const f of failed) {
     const i = c.index.get(f);
-    if (i === undefined) continue;
+    if (i === undefined || !state[i]) continue;
     state[i] = 0;
+    flipped.push(i);
     for (const n of c.anc[i]!) touched.add(n);
   }
-  if (!c.upBefore[c.prog.root]) return { failed: [...failed], status: "down", outageMs: null, steps: [] };
-  if (touched.size === 0) return { failed: [...failed], status: "up", outageMs: 0, steps: [] };
-  const nodes = Int32Array.from(touched).sort();
-  c.upAfter.set(c.upBefore);
-  if (!evaluateAt(c.prog, state, c.upAfter, nodes))
-    return { failed: [...failed], status: "down", outageMs: null, steps: [] };
-  const outage = disruptionAt(c.prog, c.upBefore, c.upAfter, c.d, nodes);
-  if (outage === 0) return { failed: [...failed], status: "up", outageMs: 0, steps: [] };
-  const steps = traceDisruption(c.prog, c.upBefore, c.d).map((s) => ({
-    mechanism: s.mechanism,
-    ms: s.ms,
-    ...(s.timing ? { timing: s.timing } : {}),
-  }));
-  return { failed: [...failed], status: "fails-over", outageMs: outage, steps };
+  try {
+    if (touched.size === 0) return { failed: [...failed], status: "up", outageMs: 0, steps: [] };
+    const nodes = Int32Array.from(touched).sort();
+    c.upAfter.set(c.upBefore);
+    if (!evaluateAt(c.prog, state, c.upAfter, nodes))
+      return { failed: [...failed], status: "down", outageMs: null, steps: [] };
+    const outage = disruptionAt(c.prog, c.upBefore, c.upAfter, c.d, nodes);
+    if (outage === 0) return { failed: [...failed], status: "up", outageMs: 0, steps: [] };
+    const steps = traceDisruption(c.prog, c.upBefore, c.d).map((s) => ({
+      mechanism: s.mechanism,
+      ms: s.ms,
+      ...(s.timing ? { timing: s.timing } : {}),
+    }));
+    return { failed: [...failed], status: "fails-over", outageMs: outage, steps };
+  } finally {
+    for (const i of flipped) state[i] = 1;
+  }
 }
 
 export interface Survey {
@@ -130,7 +138,7 @@ export function survey(
   const order = (a: ComponentId[], c: ComponentId[]): number =>
     kindRank(a) - kindRank(c) || a.join().localeCompare(c.join());
   return {
-    dependsOn: componentsOf(root).sort(),
+    dependsOn: sortedComponentsOf(root),
     spofs: red.spofs.map((x) => x.id).sort(),
     fatalPairs: pairs.sort(order).slice(0, PAIR_LIST_CAP),
     fatalPairCount: count,

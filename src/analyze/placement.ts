@@ -2,7 +2,7 @@
 // hosts first (topology spread / anti-affinity), then over the least loaded node. The scheduler
 // decides at run time; this fixed, deterministic guess is what the availability model reasons about,
 // and the report prints it so the user can see it.
-import type { Guest, Model } from "../model/model.js";
+import type { Guest, Host, Model } from "../model/model.js";
 
 export interface Placement {
   /** Kubernetes nodes, most available first (ties by name): leaders and VIPs settle on stable nodes. */
@@ -15,9 +15,29 @@ export interface Placement {
   bundledTraefik: string[];
 }
 
+/** Lookups by name, built once per model: placement asks them for every node of every service. */
+interface ModelIndex {
+  hosts: Map<string, Host>;
+  guests: Map<string, Guest>;
+}
+
+const indexes = new WeakMap<Model, ModelIndex>();
+
+function indexOf(model: Model): ModelIndex {
+  let ix = indexes.get(model);
+  if (!ix) {
+    ix = {
+      hosts: new Map(model.hosts.map((h) => [h.name, h])),
+      guests: new Map(model.guests.map((g) => [g.name, g])),
+    };
+    indexes.set(model, ix);
+  }
+  return ix;
+}
+
 /** A guest's availability on its own: itself, its host and the NICs of its networks (gear aside). */
 export function standaloneAvailability(model: Model, guest: Guest): number {
-  const host = model.hosts.find((h) => h.name === guest.host);
+  const host = indexOf(model).hosts.get(guest.host);
   if (!host) return guest.reliability.availability;
   let a = guest.reliability.availability * host.reliability.availability;
   const nets = Object.keys(guest.address);
@@ -29,7 +49,7 @@ export function standaloneAvailability(model: Model, guest: Guest): number {
 /** How often a guest goes down on its own (per hour): itself, its host, the NICs of its networks. */
 export function standaloneFailureRate(model: Model, guest: Guest): number {
   const rate = (mtbf: number, a: number): number => (a < 1 && mtbf > 0 ? 1 / mtbf : 0);
-  const host = model.hosts.find((h) => h.name === guest.host);
+  const host = indexOf(model).hosts.get(guest.host);
   let r = rate(guest.reliability.mtbfHours, guest.reliability.availability);
   if (!host) return r;
   r += rate(host.reliability.mtbfHours, host.reliability.availability);
@@ -45,35 +65,21 @@ const UNSTEADY_FACTOR = 10;
 
 /** Guests sorted most available first, then by name. */
 export function byAvailability(model: Model, names: readonly string[]): string[] {
-  const score = new Map(
-    names.map((n) => [
-      n,
-      standaloneAvailability(
-        model,
-        model.guests.find((g) => g.name === n)!,
-      ),
-    ]),
-  );
+  const guests = indexOf(model).guests;
+  const score = new Map(names.map((n) => [n, standaloneAvailability(model, guests.get(n)!)]));
   return [...names].sort((a, b) => score.get(b)! - score.get(a)! || a.localeCompare(b));
 }
 
 export function placeWorkloads(model: Model): Placement {
   const k = model.kubernetes;
+  const guests = indexOf(model).guests;
   const nodes = k ? byAvailability(model, [...k.servers, ...k.agents]) : [];
   const hostOf = new Map(model.guests.map((g) => [g.name, g.host]));
   const load = new Map(nodes.map((n) => [n, 0]));
   const rank = new Map(nodes.map((n, i) => [n, i]));
   // A pod evicted from a flapping node lands elsewhere and stays (no failback), so in the long run
   // pods live on steady nodes: those are filled first, after spreading over hosts.
-  const rates = new Map(
-    nodes.map((n) => [
-      n,
-      standaloneFailureRate(
-        model,
-        model.guests.find((g) => g.name === n)!,
-      ),
-    ]),
-  );
+  const rates = new Map(nodes.map((n) => [n, standaloneFailureRate(model, guests.get(n)!)]));
   const steadiest = Math.min(...rates.values());
   const tier = (n: string): number => (rates.get(n)! > UNSTEADY_FACTOR * steadiest ? 1 : 0);
 
@@ -82,14 +88,15 @@ export function placeWorkloads(model: Model): Placement {
     for (let r = 0; r < count && nodes.length; r++) {
       const hosts = new Set(chosen.map((c) => hostOf.get(c)));
       const uses = (n: string): number => chosen.filter((c) => c === n).length;
-      const best = [...nodes].sort(
-        (a, b) =>
-          uses(a) - uses(b) ||
-          Number(hosts.has(hostOf.get(a))) - Number(hosts.has(hostOf.get(b))) ||
-          tier(a) - tier(b) ||
-          load.get(a)! - load.get(b)! ||
-          rank.get(a)! - rank.get(b)!,
-      )[0]!;
+      // The first node in this order; rank makes it total, so one pass finds what a sort would.
+      const before = (a: string, b: string): number =>
+        uses(a) - uses(b) ||
+        Number(hosts.has(hostOf.get(a))) - Number(hosts.has(hostOf.get(b))) ||
+        tier(a) - tier(b) ||
+        load.get(a)! - load.get(b)! ||
+        rank.get(a)! - rank.get(b)!;
+      let best = nodes[0]!;
+      for (let i = 1; i < nodes.length; i++) if (before(nodes[i]!, best) < 0) best = nodes[i]!;
       chosen.push(best);
       load.set(best, load.get(best)! + 1);
     }
@@ -116,23 +123,33 @@ export function alternativeNodes(
   placement: Placement,
   exclude: readonly string[],
   cap: number,
-  pool: readonly string[] = placement.nodes,
+  pool?: readonly string[],
 ): string[] {
-  const hostOf = new Map(model.guests.map((g) => [g.name, g.host]));
-  const usedHosts = new Set(exclude.map((e) => hostOf.get(e)));
-  const free = placement.nodes.filter((n) => pool.includes(n) && !exclude.includes(n));
+  const guests = indexOf(model).guests;
+  const hostOf = (n: string): string | undefined => guests.get(n)?.host;
+  const usedHosts = new Set(exclude.map(hostOf));
+  const excluded = new Set(exclude);
+  const inPool = pool ? new Set(pool) : undefined;
   const out: string[] = [];
-  for (const n of free) {
+  const taken = new Set<string>();
+  const free = (n: string): boolean => (!inPool || inPool.has(n)) && !excluded.has(n);
+  // Most services need a handful of nodes out of thousands: stop as soon as `cap` are found.
+  for (const n of placement.nodes) {
     if (out.length >= cap) break;
-    const h = hostOf.get(n);
+    if (!free(n)) continue;
+    const h = hostOf(n);
     if (!usedHosts.has(h)) {
       out.push(n);
+      taken.add(n);
       usedHosts.add(h);
     }
   }
-  for (const n of free) {
+  for (const n of placement.nodes) {
     if (out.length >= cap) break;
-    if (!out.includes(n)) out.push(n);
+    if (free(n) && !taken.has(n)) {
+      out.push(n);
+      taken.add(n);
+    }
   }
   return out;
 }

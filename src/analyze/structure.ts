@@ -182,3 +182,50 @@ export function substitute(b: ExprBuilder, root: Expr, replace: (comp: string) =
   };
   return walk(root);
 }
+
+const sortedMemo = new WeakMap<Expr, readonly string[]>();
+
+/**
+ * Every component an expression reads, sorted (code-unit order, as Array.prototype.sort) and
+ * memoised per node: services share large parts (a cluster's quorum), whose lists are merged once.
+ */
+export function sortedComponentsOf(root: Expr): string[] {
+  return [...sortedOf(root)];
+}
+
+function sortedOf(e: Expr): readonly string[] {
+  const hit = sortedMemo.get(e);
+  if (hit) return hit;
+  let out: readonly string[];
+  if (e.t === "comp") out = [e.comp];
+  else if (e.t === "const") out = [];
+  else out = e.of.reduce<readonly string[]>((acc, c) => mergeSorted(acc, sortedOf(c)), []);
+  sortedMemo.set(e, out);
+  return out;
+}
+
+function mergeSorted(a: readonly string[], b: readonly string[]): readonly string[] {
+  if (b.length === 0) return a;
+  if (a.length === 0) return b;
+  const out: string[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) {
+    const x = a[i]!;
+    const y = b[j]!;
+    if (x < y) {
+      out.push(x);
+      i++;
+    } else if (y < x) {
+      out.push(y);
+      j++;
+    } else {
+      out.push(x);
+      i++;
+      j++;
+    }
+  }
+  while (i < a.length) out.push(a[i++]!);
+  while (j < b.length) out.push(b[j++]!);
+  return out;
+}

@@ -4,7 +4,9 @@
 // counted, and each failure a service survives costs it the same failover disruption the exact
 // engine charges. It cross-checks the exact figures, and replaces them when a topology is too large
 // to enumerate. The horizon is cut into batches; the 95 % confidence interval comes from the batch
-// means (Student's t).
+// means (Student's t). All services of one run share one simulated history, so their intervals
+// miss together: over independent histories 4.9 % of the intervals miss (1,160 figures, 32 batches;
+// test/analyze/monte-carlo.test.ts), while one seed of one plan can miss for most of its services.
 import { isPerfect, type Component } from "./components.js";
 import {
   ancestorsByComponent,

@@ -34,7 +34,7 @@ export const CODES = {
   HL028: { severity: "error", title: "could not read the spec file" },
   HL029: { severity: "warning", title: "YAML warning" },
   HL040: { severity: "error", title: "spec larger than hlab reads" },
-  HL041: { severity: "error", title: "no free value left to assign (VMID, tunnel address)" },
+  HL041: { severity: "error", title: "no free value left to assign (VMID, tunnel address, VRRP router id)" },
   HL042: { severity: "error", title: "typed config did not produce a spec" },
   HL055: { severity: "error", title: "kube-vip timings the shipped DaemonSet cannot run" },
   // hlab plan: failure domains, quorum, capacity and availability (src/analyze/).

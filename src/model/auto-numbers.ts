@@ -1,5 +1,6 @@
 // Numbers hlab assigns when the spec leaves them out: VMIDs (from a hash of the guest's name, so
-// adding a guest never renumbers the others) and WireGuard peers' tunnel addresses (in spec order).
+// adding a guest never renumbers the others), WireGuard peers' tunnel addresses and VRRP router ids
+// (in spec order).
 // Both pools are finite; the cross-check reports a spec that needs more than a pool holds (HL041)
 // before normalise runs, so the allocators here always end, and stop rather than cycle if not.
 import type { Cidr } from "./model.js";
@@ -34,4 +35,18 @@ export function autoTunnelOffsets(tunnel: Cidr, taken: Set<number>, count: numbe
   if (out.length < count)
     throw new Error(`no free address in the tunnel ${tunnel.text} (the cross-check should have said)`);
   return out;
+}
+
+/** VRRP router ids are 1-255 (RFC 5798). */
+export const VRRP_ID_COUNT = 255;
+
+/** The router id for the load balancer at `index` (51, 52, ... by default), the next free one if taken. */
+export function autoRouterId(index: number, used: Set<number>): number {
+  let id = ((50 + index) % VRRP_ID_COUNT) + 1;
+  for (let tries = 0; used.has(id); tries++) {
+    if (tries >= VRRP_ID_COUNT) throw new Error("no free VRRP router id (the cross-check should have said)");
+    id = (id % VRRP_ID_COUNT) + 1;
+  }
+  used.add(id);
+  return id;
 }

@@ -8,7 +8,7 @@ import { KUBE_VIP_DEFAULTS } from "./kube-vip-timings.js";
 import { durationHours, durationMs, probability, sizeGiB, sizeMiB } from "../spec/units.js";
 import { CATALOG, DEFAULT_K3S_VERSION, ROLE_DEFAULTS } from "./catalog.js";
 import { FAILOVER_PROFILES } from "./failover-profiles.js";
-import { autoTunnelOffsets, autoVmid } from "./auto-numbers.js";
+import { autoRouterId, autoTunnelOffsets, autoVmid } from "./auto-numbers.js";
 import { inCidr, intToIp, ipToInt, nthHost, parseCidr, parseRange } from "./ip.js";
 import type {
   CatalogName,
@@ -216,6 +216,7 @@ export function normalise(spec: ParsedSpec, source: SourceLocator): Model {
 
   const domain = spec.dns?.domain ?? "home.arpa";
 
+  const routerIds = new Set(Object.values(spec.loadBalancers ?? {}).flatMap((lb) => lb.vrrp?.routerId ?? []));
   const loadBalancers: LoadBalancer[] = Object.entries(spec.loadBalancers ?? {}).map(([name, lb], i) => {
     const base = FAILOVER_PROFILES[lb.profile === "custom" ? "balanced" : lb.profile];
     const version = lb.vrrp?.version ?? base.vrrpVersion;
@@ -231,7 +232,7 @@ export function normalise(spec: ParsedSpec, source: SourceLocator): Model {
         backendPort: f.backendPort ?? f.port,
       })),
       vrrp: {
-        routerId: lb.vrrp?.routerId ?? 51 + i,
+        routerId: lb.vrrp?.routerId ?? autoRouterId(i, routerIds),
         version,
         advertMs: lb.vrrp?.advertInt !== undefined ? durationMs(lb.vrrp.advertInt) : base.advertMs,
       },

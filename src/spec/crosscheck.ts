@@ -14,7 +14,13 @@ import {
   parseRange,
   rangesOverlap,
 } from "../model/ip.js";
-import { AUTO_VMID_COUNT, AUTO_VMID_FIRST, AUTO_VMID_LAST, tunnelPeerSlots } from "../model/auto-numbers.js";
+import {
+  AUTO_VMID_COUNT,
+  AUTO_VMID_FIRST,
+  AUTO_VMID_LAST,
+  tunnelPeerSlots,
+  VRRP_ID_COUNT,
+} from "../model/auto-numbers.js";
 import type { Cidr, IpRange } from "../model/model.js";
 import { didYouMean } from "../util/suggest.js";
 import { KUBE_VIP_DEFAULTS, kubeVipTimingProblems, type KubeVipTimings } from "../model/kube-vip-timings.js";
@@ -412,6 +418,21 @@ export function crossCheck(input: unknown, source: SourceLocator): Diagnostic[] 
       lbVips.set(name, a);
       claim(a, ["loadBalancers", name, "vip"], `load balancer \`${name}\``);
     }
+  }
+  // VRRP router ids left out are picked from 1-255, after the explicit ones.
+  const lbEntries = entries(get(input, "loadBalancers"));
+  const autoRouterIds = lbEntries.filter(([, lb]) => typeof get(lb, "vrrp", "routerId") !== "number");
+  const freeRouterIds =
+    VRRP_ID_COUNT -
+    new Set(lbEntries.map(([, lb]) => get(lb, "vrrp", "routerId")).filter((v) => typeof v === "number")).size;
+  if (autoRouterIds.length > Math.max(0, freeRouterIds)) {
+    const [first] = autoRouterIds[Math.max(0, freeRouterIds)]!;
+    report(
+      "HL041",
+      ["loadBalancers", first],
+      `no VRRP router id left for load balancer \`${first}\`: ${autoRouterIds.length} have no \`vrrp.routerId\`, and only ${Math.max(0, freeRouterIds)} of 1-255 are free`,
+      "VRRP has 255 router ids: give fewer load balancers, or share one pair between services",
+    );
   }
   const lbNames = [...lbVips.keys(), ...entries(get(input, "loadBalancers")).map(([n]) => n)];
   const checkLbRef = (value: unknown, path: PathSegment[]): void => {

@@ -163,3 +163,29 @@ test("a typed config that prints and leaves a timer running still gives its spec
   const r = await loadSpecFile(file);
   assert.ok(!r.diagnostics.some((d) => d.code === "HL042"), JSON.stringify(r.diagnostics));
 });
+
+const LB_HEAD = `${HEAD}guests:
+  lb-1: { host: pve-1, role: load-balancer, address: { lan: 10.0.0.11 } }
+  lb-2: { host: pve-1, role: load-balancer, address: { lan: 10.0.0.12 } }
+loadBalancers:
+`;
+
+test("VRRP router ids: an auto one never repeats an explicit one, and past 255 it is HL041", () => {
+  const two = loadSpecText(
+    `${LB_HEAD}  a: { vip: 10.0.1.1, guests: [lb-1, lb-2], vrrp: { routerId: 52 } }\n  b: { vip: 10.0.1.2, guests: [lb-1, lb-2] }\n`,
+    "two.yaml",
+  );
+  assert.deepEqual(
+    two.model?.loadBalancers.map((l) => l.vrrp.routerId),
+    [52, 53],
+    JSON.stringify(two.diagnostics),
+  );
+  let text = LB_HEAD;
+  for (let i = 0; i < 256; i++)
+    text += `  lb${i}: { vip: 10.0.${2 + (i >> 8)}.${i & 255}, guests: [lb-1, lb-2] }\n`;
+  const many = loadSpecText(text, "many-lbs.yaml");
+  const d = many.diagnostics.filter((x) => x.code === "HL041");
+  assert.equal(d.length, 1);
+  assert.equal(d[0]!.path, "loadBalancers.lb255");
+  assert.match(d[0]!.message, /256 have no `vrrp.routerId`, and only 255 of 1-255 are free/);
+});

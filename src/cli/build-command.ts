@@ -13,6 +13,7 @@ interface BuildOpts {
   out?: string;
   json?: boolean;
   dryRun?: boolean;
+  force?: boolean;
   identity?: string;
 }
 
@@ -25,6 +26,7 @@ export function registerBuild(program: Command, io: Io, setExit: (code: number) 
     .argument("<spec>", "homelab.yaml (or homelab.config.ts)")
     .option("--out <dir>", "the repository folder to write (created if missing)")
     .option("--dry-run", "show what would change, write nothing")
+    .option("--force", "take over (or replace) files hlab did not write where generated files go")
     .option(
       "--identity <file>",
       "age identity whose recipient new secrets are encrypted for, when the spec lists none",
@@ -51,7 +53,13 @@ export function registerBuild(program: Command, io: Io, setExit: (code: number) 
         if (!(err instanceof IdentityError)) throw err;
       }
       const outDir = resolve(opts.out);
-      const result = await build(model, { outDir, recipients, now: new Date(), dryRun: opts.dryRun });
+      const result = await build(model, {
+        outDir,
+        recipients,
+        now: new Date(),
+        dryRun: opts.dryRun,
+        force: opts.force,
+      });
       const diagnostics = [...loaded.diagnostics, ...result.diagnostics];
       const actions = result.emit?.actions ?? [];
       report(io, opts, diagnostics, [loaded.source], {

@@ -1,7 +1,7 @@
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { basename, dirname, join, relative, resolve } from "node:path";
 import type { Command } from "commander";
-import { writeNewFile } from "../emit/write.js";
+import { writeUserFile } from "../emit/write.js";
 import { examplesDir } from "../util/package-paths.js";
 import { EXIT_OK, UsageError, type Io } from "./output.js";
 
@@ -15,11 +15,12 @@ export function templates(): string[] {
 export function registerInit(program: Command, io: Io, setExit: (code: number) => void): void {
   program
     .command("init")
-    .description("write a commented starter spec (never overwrites a file)")
+    .description("write a commented starter spec (never overwrites a file without --force)")
     .argument("[file]", "where to write it", "homelab.yaml")
     .option("-t, --template <name>", "an example to start from (see --list)", "seed004-three-nodes")
     .option("--list", "list the templates")
-    .action(async (file: string, opts: { template: string; list?: boolean }) => {
+    .option("--force", "replace an existing file (never a link)")
+    .action(async (file: string, opts: { template: string; list?: boolean; force?: boolean }) => {
       const names = templates();
       if (opts.list) {
         io.out(names.join("\n"));
@@ -29,12 +30,6 @@ export function registerInit(program: Command, io: Io, setExit: (code: number) =
         throw new UsageError(`unknown template \`${opts.template}\``, `one of: ${names.join(", ")}`);
       }
       const target = resolve(file);
-      if (existsSync(target)) {
-        throw new UsageError(
-          `${file} already exists; hlab init never overwrites a file`,
-          "pick another name or move the file away",
-        );
-      }
       let text = readFileSync(join(examplesDir(), `${opts.template}.yaml`), "utf8");
       // Point the editor at the schema shipped with hlab, relative to where the spec is written.
       const schema = relative(dirname(target), join(examplesDir(), "..", "schema", "homelab.schema.json"));
@@ -42,7 +37,17 @@ export function registerInit(program: Command, io: Io, setExit: (code: number) =
         /^# yaml-language-server: \$schema=.*$/m,
         `# yaml-language-server: $schema=${schema}`,
       );
-      await writeNewFile(target, text);
+      try {
+        await writeUserFile(target, text, { force: opts.force });
+      } catch (err) {
+        if (err instanceof UsageError && err.kind === "file-exists")
+          throw new UsageError(
+            `${file} already exists; hlab init never overwrites a file`,
+            "pick another name, move the file away, or pass --force to replace it",
+            "file-exists",
+          );
+        throw err;
+      }
       io.err(`wrote ${file} from template ${opts.template}; next: hlab check ${file}`);
       setExit(EXIT_OK);
     });

@@ -2,13 +2,18 @@
 // list reads only public metadata; show, update-keys need the identity; rotate needs only the
 // recipients. This file is where the environment decides where the identity lives.
 import { existsSync } from "node:fs";
-import { readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import type { Command } from "commander";
-import { replaceOwnedFiles } from "../emit/emit-tree.js";
-import { MANIFEST_PATH, parseManifest } from "../emit/manifest.js";
+import { readOutputManifest, replaceOwnedFiles } from "../emit/emit-tree.js";
+import { outputRoot } from "../emit/out-root.js";
 import { writeNewFile } from "../emit/write.js";
-import { createIdentity, IdentityError, loadIdentities, recipientsOf } from "../secrets/identity.js";
+import {
+  createIdentity,
+  IdentityError,
+  invalidRecipientReason,
+  loadIdentities,
+  recipientsOf,
+} from "../secrets/identity.js";
 import { SopsError } from "../secrets/sops-file.js";
 import {
   listSecrets,
@@ -39,14 +44,27 @@ async function identities(flag: string | undefined): Promise<string[]> {
   }
 }
 
-function requireOut(out: string | undefined): string {
+/** The real path of the repository: every store path is resolved under it, never through a link. */
+async function requireOut(out: string | undefined): Promise<string> {
   if (!out)
     throw new UsageError(
       "which repository? pass --out DIR (the folder hlab build wrote)",
       "for example: hlab secrets list --out ./homelab",
     );
   if (!existsSync(out)) throw new UsageError(`${out} does not exist`, "pass the folder hlab build wrote");
-  return out;
+  return outputRoot(out, { create: false });
+}
+
+/** Recipients checked before anything is encrypted: a typo is a usage error, not a crash. */
+function checkRecipients(recipients: readonly string[], from: string): void {
+  for (const r of recipients) {
+    const why = invalidRecipientReason(r);
+    if (why)
+      throw new UsageError(
+        `${from} ${r.slice(0, 100)}: ${why}`,
+        "copy it again from `hlab secrets init` (or `age-keygen -y KEYFILE`)",
+      );
+  }
 }
 
 /** Store errors (a wrong identity, a tampered file) are the user's to fix: a message, exit 1. */
@@ -105,7 +123,7 @@ export function registerSecrets(program: Command, io: Io, setExit: (code: number
     .option("--out <dir>", "the repository hlab build wrote")
     .option("--json", "print JSON")
     .action(async (opts: { out?: string; json?: boolean }) => {
-      const out = requireOut(opts.out);
+      const out = await requireOut(opts.out);
       const { secrets: list, unreadable } = await listSecrets(out);
       if (opts.json) io.out(JSON.stringify({ secrets: list, unreadable }, null, 2));
       else {
@@ -133,7 +151,7 @@ export function registerSecrets(program: Command, io: Io, setExit: (code: number
     )
     .option("--public", "for a key pair: print the public key instead")
     .action(async (name: string, opts: { out?: string; identity?: string; public?: boolean }) => {
-      const out = requireOut(opts.out);
+      const out = await requireOut(opts.out);
       await guarded(io, setExit, async () => {
         const ids = opts.public ? [] : await identities(opts.identity);
         io.out(opts.public ? await readPublicKey(out, name, ids) : await readSecretValue(out, name, ids));
@@ -153,7 +171,8 @@ export function registerSecrets(program: Command, io: Io, setExit: (code: number
       [] as string[],
     )
     .action(async (name: string, opts: { out?: string; recipient: string[] }) => {
-      const out = requireOut(opts.out);
+      const out = await requireOut(opts.out);
+      checkRecipients(opts.recipient, "--recipient");
       await guarded(io, setExit, async () => {
         const files = await rotateSecret(out, name, opts.recipient, new Date());
         await replaceOwnedFiles(out, files);
@@ -178,12 +197,13 @@ export function registerSecrets(program: Command, io: Io, setExit: (code: number
       [] as string[],
     )
     .action(async (opts: { out?: string; identity?: string; recipient: string[] }) => {
-      const out = requireOut(opts.out);
+      const out = await requireOut(opts.out);
       await guarded(io, setExit, async () => {
+        checkRecipients(opts.recipient, "--recipient");
         let recipients = opts.recipient;
         if (!recipients.length) {
-          const text = await readFile(join(out, MANIFEST_PATH), "utf8").catch(() => "");
-          recipients = text ? parseManifest(text).recipients : [];
+          recipients = (await readOutputManifest(out).catch(() => undefined))?.recipients ?? [];
+          checkRecipients(recipients, "the last build's recipient (in .hlab/manifest.json)");
         }
         if (!recipients.length)
           throw new UsageError(

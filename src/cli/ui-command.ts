@@ -1,7 +1,7 @@
 // `hlab ui SPEC`: the local dashboard, or with --export-svg the topology drawing written to a file.
 import type { Command } from "commander";
 import { hasErrors } from "../diagnostic/diagnostic.js";
-import { writeOwnedFile } from "../emit/write.js";
+import { writeUserFile } from "../emit/write.js";
 import { loadSpecFile } from "../spec/load.js";
 import { isLoopback } from "../ui/same-origin.js";
 import { uiBackends } from "../ui/wiring.js";
@@ -14,6 +14,7 @@ interface UiOptions {
   host: string;
   port: string;
   exportSvg?: string;
+  force?: boolean;
   lab?: string;
 }
 
@@ -25,9 +26,10 @@ export function registerUi(program: Command, io: Io, setExit: (code: number) => 
     .option("--host <address>", "address to listen on", "127.0.0.1")
     .option("--port <n>", "port to listen on (0: any free port)", "4780")
     .option("--export-svg <file>", "write the topology as SVG and exit")
+    .option("--force", "with --export-svg: replace a file that is not an earlier drawing (never the spec)")
     .option("--lab <id>", "follow this lab (default: the lab running this spec)")
     .action(async (spec: string, opts: UiOptions) => {
-      if (opts.exportSvg) return setExit(await exportSvg(io, spec, opts.exportSvg));
+      if (opts.exportSvg) return setExit(await exportSvg(io, spec, opts.exportSvg, Boolean(opts.force)));
       const port = Number(opts.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) {
         throw new UsageError(
@@ -78,13 +80,21 @@ export function registerUi(program: Command, io: Io, setExit: (code: number) => 
     });
 }
 
-async function exportSvg(io: Io, spec: string, file: string): Promise<number> {
+/** How every drawing topologySvg makes begins: an earlier export may be replaced without --force. */
+const SVG_START = '<svg xmlns="http://www.w3.org/2000/svg" class="hlab-topology"';
+
+async function exportSvg(io: Io, spec: string, file: string, force: boolean): Promise<number> {
   const r = await loadSpecFile(spec);
   if (!r.model) {
     printDiagnostics(io, r.diagnostics, [r.source]);
     return EXIT_FINDINGS;
   }
-  await writeOwnedFile(file, topologySvg(layoutTopology(r.model)));
+  await writeUserFile(file, topologySvg(layoutTopology(r.model)), {
+    force,
+    isOurs: (existing) => existing.subarray(0, SVG_START.length).toString("utf8") === SVG_START,
+    protect: [spec],
+    what: "--export-svg",
+  });
   io.err(`wrote ${file}`);
   return EXIT_OK;
 }

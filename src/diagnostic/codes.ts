@@ -70,6 +70,8 @@ export const CODES = {
   HL304: { severity: "error", title: "generated Kubernetes manifest fails validation" },
   HL305: { severity: "error", title: "unreadable build manifest (.hlab/manifest.json)" },
   HL306: { severity: "warning", title: "secret no longer used by the spec, kept" },
+  HL307: { severity: "error", title: "build manifest entry refused (a path outside the tree, or malformed)" },
+  HL308: { severity: "warning", title: "a file hlab did not write was replaced (--force)" },
 } as const satisfies Record<string, CodeInfo>;
 
 export type Code = keyof typeof CODES;

@@ -1,10 +1,10 @@
 // Writes a build's files under the output directory as a Git-ready tree. The manifest of the last
 // build says which files hlab owns: those are rewritten when they change and removed when no longer
-// generated; every other file is the user's and is never touched. A conflict (a user file where a
-// generated one should go) stops the whole write before anything changes, so a tree is never left
-// half-built.
-import { chmod, lstat, readFile, rmdir, unlink } from "node:fs/promises";
-import { dirname, join } from "node:path";
+// generated; every other file is the user's and is never touched: a file hlab did not write where a
+// generated one goes (even an identical copy) stops the whole write before anything changes, unless
+// --force hands it over, so a tree is never left half-built. Every path goes through out-root.ts.
+import type { Code } from "../diagnostic/codes.js";
+import { UserError } from "../diagnostic/user-error.js";
 import type { GeneratedFile } from "../generate/artifact.js";
 import {
   emptyManifest,
@@ -14,8 +14,17 @@ import {
   renderManifest,
   sha256,
   type Manifest,
+  type ParsedManifest,
 } from "./manifest.js";
-import { writeOwnedFile } from "./write.js";
+import {
+  chmodInside,
+  inspectInside,
+  outputRoot,
+  readInside,
+  removeInside,
+  unsafePathReason,
+  writeInside,
+} from "./out-root.js";
 
 export type EmitActionKind = "create" | "update" | "unchanged" | "adopt" | "remove" | "keep";
 
@@ -29,6 +38,8 @@ export interface EmitIssue {
   severity: "error" | "warning";
   message: string;
   hint: string;
+  /** The diagnostic code when the issue says which; otherwise the caller maps by severity. */
+  code?: Code;
 }
 
 export interface EmitResult {
@@ -47,59 +58,48 @@ export interface EmitOptions {
    * reason to tell the user, or undefined to remove as usual. They stay in the manifest.
    */
   preserve?: (path: string) => { message: string; hint: string } | undefined;
+  /** Take over (or replace) files hlab did not write that sit where generated files go. */
+  force?: boolean;
 }
 
 const DEFAULT_MODE = 0o644;
+/** Rejected manifest entries named one by one; the rest are counted. */
+const MAX_NAMED = 20;
+
 /** Generated paths are relative POSIX paths inside the tree, never into hlab's own .hlab/. */
 export function checkGeneratedPath(path: string): void {
-  const segments = path.split("/");
-  const bad = segments.some((s) => s === "" || s === "." || s === ".." || /[\\\0]/.test(s));
-  if (bad || segments[0] === ".hlab") {
-    throw new Error(`generator produced an unsafe path: ${JSON.stringify(path)}`);
-  }
+  const reason = unsafePathReason(path);
+  if (reason) throw new Error(`generator produced an unsafe path: ${JSON.stringify(path)} (${reason})`);
 }
 
-type Found =
-  { type: "missing" } | { type: "file"; content: Buffer; mode: number } | { type: "other"; what: string };
-
-async function inspect(abs: string): Promise<Found> {
-  try {
-    const st = await lstat(abs);
-    if (st.isSymbolicLink()) return { type: "other", what: "a symbolic link" };
-    if (st.isDirectory()) return { type: "other", what: "a directory" };
-    if (!st.isFile()) return { type: "other", what: "not a regular file" };
-    return { type: "file", content: await readFile(abs), mode: st.mode & 0o777 };
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === "ENOENT") return { type: "missing" };
-    throw err;
-  }
+/** The manifest under a real output root; a link on the way or at the file is refused, not followed. */
+async function readManifestIn(root: string): Promise<ParsedManifest> {
+  const buf = await readInside(root, MANIFEST_PATH);
+  return buf ? parseManifest(buf.toString("utf8")) : { ...emptyManifest(), rejected: [] };
 }
 
-/** The first parent folder (inside outDir) that exists but cannot hold files: a file or a symlink. */
-async function blockedParent(outDir: string, path: string): Promise<string | undefined> {
-  const parts = path.split("/").slice(0, -1);
-  for (let i = 1; i <= parts.length; i++) {
-    const rel = parts.slice(0, i).join("/");
-    try {
-      const st = await lstat(join(outDir, rel));
-      if (st.isSymbolicLink() || !st.isDirectory()) return rel;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-      throw err;
-    }
-  }
-  return undefined;
+/** The manifest of an output folder, for commands that only read it (recipients of the last build). */
+export async function readOutputManifest(outDir: string): Promise<ParsedManifest> {
+  return readManifestIn(await outputRoot(outDir, { create: false }));
 }
 
-async function readManifest(outDir: string): Promise<Manifest> {
-  let text: string;
-  try {
-    text = await readFile(join(outDir, MANIFEST_PATH), "utf8");
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === "ENOENT") return emptyManifest();
-    throw err;
-  }
-  return parseManifest(text);
+function rejectedIssues(m: ParsedManifest): EmitIssue[] {
+  const issues: EmitIssue[] = m.rejected.slice(0, MAX_NAMED).map((r) => ({
+    path: MANIFEST_PATH,
+    severity: "error",
+    code: "HL307",
+    message: `${MANIFEST_PATH} entry ${r.index} (${JSON.stringify(r.path).slice(0, 200)}) is refused: ${r.reason}; hlab acts on no entry of it`,
+    hint: "the manifest is committed, so anyone who can push can change it: see `git log -p .hlab/manifest.json`, remove the entry, then build again",
+  }));
+  if (m.rejected.length > MAX_NAMED)
+    issues.push({
+      path: MANIFEST_PATH,
+      severity: "error",
+      code: "HL307",
+      message: `${m.rejected.length - MAX_NAMED} more entries of ${MANIFEST_PATH} are refused`,
+      hint: "restore the manifest from a commit you trust",
+    });
+  return issues;
 }
 
 /** Writes the files, removes hlab's stale ones, and records the new manifest. */
@@ -109,20 +109,23 @@ export async function emitTree(
   opts: EmitOptions = {},
 ): Promise<EmitResult> {
   for (const f of files) checkGeneratedPath(f.path);
+  const root = await outputRoot(outDir, { create: false });
   const issues: EmitIssue[] = [];
-  let old: Manifest;
+  let old: ParsedManifest;
   try {
-    old = await readManifest(outDir);
+    old = await readManifestIn(root);
   } catch (err) {
-    const why = err instanceof ManifestError ? err.message : (err as Error).message;
+    if (!(err instanceof ManifestError || err instanceof UserError)) throw err;
     issues.push({
       path: MANIFEST_PATH,
       severity: "error",
-      message: `cannot read ${MANIFEST_PATH}: ${why}`,
-      hint: "restore it from Git; without it hlab cannot tell its files from yours, so it writes nothing",
+      code: "HL305",
+      message: `cannot read ${MANIFEST_PATH}: ${err.message}`,
+      hint: "restore it from Git (a real file in a real .hlab folder); without it hlab cannot tell its files from yours, so it writes nothing",
     });
     return { actions: [], issues, written: false };
   }
+  if (old.rejected.length) return { actions: [], issues: rejectedIssues(old), written: false };
   const owned = new Map(old.files.map((e) => [e.path, e]));
   const actions: EmitAction[] = [];
   const writes: GeneratedFile[] = [];
@@ -132,41 +135,61 @@ export async function emitTree(
   for (const f of files) {
     const mode = f.mode ?? DEFAULT_MODE;
     const content = Buffer.from(f.content, "utf8");
-    const blocker = await blockedParent(outDir, f.path);
-    if (blocker) {
+    const found = await inspectInside(root, f.path);
+    if (found.type === "blocked") {
       issues.push({
-        path: blocker,
+        path: found.at,
         severity: "error",
-        message: `${blocker} is in the way of the generated ${f.path}`,
-        hint: "move it elsewhere: hlab needs a folder there",
+        code: "HL302",
+        message: `${found.at} is ${found.what}, in the way of the generated ${f.path}`,
+        hint: "move it elsewhere: hlab needs a folder there, and never follows a link",
       });
       continue;
     }
-    const found = await inspect(join(outDir, f.path));
     const entry = owned.get(f.path);
     next.files.push({ path: f.path, sha256: sha256(content), mode });
     if (found.type === "other") {
       issues.push({
         path: f.path,
         severity: "error",
+        code: "HL302",
         message: `${f.path} is ${found.what}; hlab would write a file there`,
         hint: "move it elsewhere, then build again",
       });
-    } else if (found.type === "missing") {
+      continue;
+    }
+    if (found.type === "missing") {
       actions.push({ path: f.path, action: "create" });
       writes.push(f);
-    } else if (found.content.equals(content)) {
-      actions.push({ path: f.path, action: entry ? "unchanged" : "adopt" });
-      if (found.mode !== mode) modeFixes.push({ path: f.path, mode });
-    } else if (!entry) {
+      continue;
+    }
+    const existing = (await readInside(root, f.path)) ?? Buffer.alloc(0);
+    const same = existing.equals(content);
+    if (!entry && !opts.force) {
       issues.push({
         path: f.path,
         severity: "error",
-        message: `${f.path} exists and hlab did not write it`,
-        hint: "hlab never overwrites your files: move or rename it (or delete it if it is an old copy), then build again",
+        code: "HL302",
+        message: same
+          ? `${f.path} exists (the same as the generated file) but hlab did not write it`
+          : `${f.path} exists and hlab did not write it`,
+        hint: same
+          ? "build with --force to hand it to hlab (later builds then change or remove it), or move it away"
+          : "hlab never overwrites your files: move or rename it, or build with --force to replace it",
       });
+    } else if (same) {
+      actions.push({ path: f.path, action: entry ? "unchanged" : "adopt" });
+      if (found.mode !== mode) modeFixes.push({ path: f.path, mode });
     } else {
-      if (sha256(found.content) !== entry.sha256) {
+      if (!entry) {
+        issues.push({
+          path: f.path,
+          severity: "warning",
+          code: "HL308",
+          message: `${f.path}, which hlab did not write, is replaced (--force)`,
+          hint: "Git keeps the old version if it was committed",
+        });
+      } else if (sha256(existing) !== entry.sha256) {
         issues.push({
           path: f.path,
           severity: "warning",
@@ -183,14 +206,16 @@ export async function emitTree(
   const removals: string[] = [];
   for (const entry of old.files) {
     if (generated.has(entry.path)) continue;
-    const found = await inspect(join(outDir, entry.path));
-    if (found.type === "missing") continue;
-    const kept = found.type === "file" ? opts.preserve?.(entry.path) : undefined;
-    if (found.type === "file" && kept) {
+    const found = await inspectInside(root, entry.path);
+    // Gone, or behind a link hlab does not follow: nothing of hlab's is left to remove.
+    if (found.type === "missing" || found.type === "blocked") continue;
+    const content = found.type === "file" ? await readInside(root, entry.path) : undefined;
+    const kept = content ? opts.preserve?.(entry.path) : undefined;
+    if (content && kept) {
       actions.push({ path: entry.path, action: "keep" });
-      next.files.push({ ...entry, sha256: sha256(found.content) });
+      next.files.push({ ...entry, sha256: sha256(content) });
       issues.push({ path: entry.path, severity: "warning", ...kept });
-    } else if (found.type === "file" && sha256(found.content) === entry.sha256) {
+    } else if (content && sha256(content) === entry.sha256) {
       actions.push({ path: entry.path, action: "remove" });
       removals.push(entry.path);
     } else {
@@ -206,34 +231,17 @@ export async function emitTree(
 
   if (issues.some((i) => i.severity === "error") || opts.dryRun) return { actions, issues, written: false };
 
-  for (const f of writes) {
-    const abs = join(outDir, f.path);
-    await writeOwnedFile(abs, f.content, f.mode ?? DEFAULT_MODE);
-    // The mode given at creation is filtered by the umask and ignored on an existing file.
-    await chmod(abs, f.mode ?? DEFAULT_MODE);
-  }
-  for (const m of modeFixes) await chmod(join(outDir, m.path), m.mode);
-  for (const path of removals) {
-    await unlink(join(outDir, path));
-    await removeEmptyParents(outDir, path);
-  }
-  const manifestText = renderManifest(next);
-  const current = await inspect(join(outDir, MANIFEST_PATH));
-  if (current.type !== "file" || current.content.toString("utf8") !== manifestText) {
-    await writeOwnedFile(join(outDir, MANIFEST_PATH), manifestText);
-  }
+  await outputRoot(outDir, { create: true });
+  for (const f of writes) await writeInside(root, f.path, f.content, f.mode ?? DEFAULT_MODE);
+  for (const m of modeFixes) await chmodInside(root, m.path, m.mode);
+  for (const path of removals) await removeInside(root, path);
+  await writeManifest(root, renderManifest(next));
   return { actions, issues, written: true };
 }
 
-/** Removes the folders a removal emptied, up to (never including) the output root. */
-async function removeEmptyParents(outDir: string, path: string): Promise<void> {
-  for (let dir = dirname(path); dir !== "." && dir !== ""; dir = dirname(dir)) {
-    try {
-      await rmdir(join(outDir, dir));
-    } catch {
-      return; // not empty (a user's file, or another generated one), or already gone
-    }
-  }
+async function writeManifest(root: string, text: string): Promise<void> {
+  const current = await readInside(root, MANIFEST_PATH);
+  if (current?.toString("utf8") !== text) await writeInside(root, MANIFEST_PATH, text, DEFAULT_MODE);
 }
 
 /**
@@ -242,25 +250,39 @@ async function removeEmptyParents(outDir: string, path: string): Promise<void> {
  */
 export async function replaceOwnedFiles(outDir: string, files: readonly GeneratedFile[]): Promise<void> {
   for (const f of files) checkGeneratedPath(f.path);
-  const manifest = await readManifest(outDir);
+  const root = await outputRoot(outDir, { create: false });
+  let manifest: ParsedManifest;
+  try {
+    manifest = await readManifestIn(root);
+  } catch (err) {
+    if (!(err instanceof ManifestError)) throw err;
+    throw new UserError(
+      `cannot read ${MANIFEST_PATH}: ${err.message}`,
+      "restore it from Git, then try again",
+    );
+  }
+  const refused = rejectedIssues(manifest)[0];
+  if (refused) throw new UserError(refused.message, refused.hint, "unsafe-path");
   const byPath = new Map(manifest.files.map((e) => [e.path, e]));
   for (const f of files) {
-    const found = await inspect(join(outDir, f.path));
+    const found = await inspectInside(root, f.path);
+    const content = found.type === "file" ? await readInside(root, f.path) : undefined;
     if (
       found.type === "other" ||
-      (found.type === "file" && !byPath.has(f.path) && !found.content.equals(Buffer.from(f.content)))
+      found.type === "blocked" ||
+      (content && !byPath.has(f.path) && !content.equals(Buffer.from(f.content)))
     ) {
-      throw new Error(`${f.path} is not a file hlab owns; it is left as it is`);
+      throw new UserError(
+        `${f.path} is not a file hlab owns; it is left as it is`,
+        "move it away (or restore the manifest from Git), then try again",
+        "file-exists",
+      );
     }
   }
   for (const f of files) {
     const mode = f.mode ?? DEFAULT_MODE;
-    await writeOwnedFile(join(outDir, f.path), f.content, mode);
-    await chmod(join(outDir, f.path), mode);
+    await writeInside(root, f.path, f.content, mode);
     byPath.set(f.path, { path: f.path, sha256: sha256(f.content), mode });
   }
-  await writeOwnedFile(
-    join(outDir, MANIFEST_PATH),
-    renderManifest({ ...manifest, files: [...byPath.values()] }),
-  );
+  await writeManifest(root, renderManifest({ ...manifest, files: [...byPath.values()] }));
 }

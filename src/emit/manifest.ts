@@ -2,6 +2,7 @@
 // build tells its own stale files (remove) from the user's files (never touch), and a hand-edited
 // generated file (warn) from an untouched one. No timestamps: rebuilding changes nothing.
 import { createHash } from "node:crypto";
+import { unsafePathReason } from "./out-root.js";
 
 export const MANIFEST_PATH = ".hlab/manifest.json";
 
@@ -35,7 +36,27 @@ export function renderManifest(m: Manifest): string {
 
 export class ManifestError extends Error {}
 
-export function parseManifest(text: string): Manifest {
+/** A manifest entry that is never acted on: its path could lead outside the tree, or it is malformed. */
+export interface RejectedEntry {
+  index: number;
+  path: string;
+  reason: string;
+}
+
+export interface ParsedManifest extends Manifest {
+  rejected: RejectedEntry[];
+}
+
+const SHA256 = /^[0-9a-f]{64}$/;
+/** More entries than any build writes: a bigger manifest is not one hlab wrote. */
+const MAX_ENTRIES = 100_000;
+
+/**
+ * Reads a manifest. The file is committed, so whoever can push to the repository controls it: each
+ * entry's path passes the same check as a generated path, and entries that fail are returned in
+ * `rejected`, never in `files`.
+ */
+export function parseManifest(text: string): ParsedManifest {
   let raw: unknown;
   try {
     raw = JSON.parse(text);
@@ -45,16 +66,32 @@ export function parseManifest(text: string): Manifest {
   const obj = raw as { version?: unknown; recipients?: unknown; files?: unknown };
   if (obj?.version !== 1 || !Array.isArray(obj.files))
     throw new ManifestError("not an hlab manifest (version 1 with a files list)");
-  const files = obj.files.map((f: unknown) => {
-    const e = f as { path?: unknown; sha256?: unknown; mode?: unknown };
-    if (typeof e.path !== "string" || typeof e.sha256 !== "string")
-      throw new ManifestError("a file entry lacks path or sha256");
+  if (obj.files.length > MAX_ENTRIES) throw new ManifestError(`more than ${MAX_ENTRIES} file entries`);
+  const files: ManifestEntry[] = [];
+  const rejected: RejectedEntry[] = [];
+  const seen = new Set<string>();
+  obj.files.forEach((f: unknown, index) => {
+    const e = (f ?? {}) as { path?: unknown; sha256?: unknown; mode?: unknown };
+    const path = typeof e.path === "string" ? e.path : JSON.stringify(e.path ?? null);
+    const reject = (reason: string): void => void rejected.push({ index, path, reason });
+    const unsafe = unsafePathReason(e.path);
+    if (unsafe) return reject(unsafe);
+    if (typeof e.sha256 !== "string" || !SHA256.test(e.sha256)) return reject("no sha256 of 64 hex digits");
     const mode =
-      typeof e.mode === "string" ? parseInt(e.mode, 8) : typeof e.mode === "number" ? e.mode : 0o644;
-    return { path: e.path, sha256: e.sha256, mode };
+      typeof e.mode === "string" && /^0?[0-7]{1,3}$/.test(e.mode)
+        ? parseInt(e.mode, 8)
+        : typeof e.mode === "number" && Number.isInteger(e.mode) && e.mode >= 0 && e.mode <= 0o777
+          ? e.mode
+          : e.mode === undefined
+            ? 0o644
+            : undefined;
+    if (mode === undefined) return reject("a mode that is not 0000-0777");
+    if (seen.has(path)) return reject("listed twice");
+    seen.add(path);
+    files.push({ path, sha256: e.sha256, mode });
   });
   const recipients = Array.isArray(obj.recipients)
     ? obj.recipients.filter((r): r is string => typeof r === "string")
     : [];
-  return { version: 1, recipients, files };
+  return { version: 1, recipients, files, rejected };
 }

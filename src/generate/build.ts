@@ -6,6 +6,7 @@ import type { Code } from "../diagnostic/codes.js";
 import { diagnosticAt, sortDiagnostics, type Diagnostic } from "../diagnostic/diagnostic.js";
 import type { Model } from "../model/model.js";
 import { emitTree, type EmitResult } from "../emit/emit-tree.js";
+import { outputRoot } from "../emit/out-root.js";
 import { ensureSecrets, secretFilePath, secretNameOf, sopsExtractPath } from "../secrets/store.js";
 import type { GenerateContext, GeneratedFile, SecretInstall, SecretRequest } from "./artifact.js";
 import { validateManifests } from "./cluster/validate-manifests.js";
@@ -55,6 +56,8 @@ export interface BuildOptions {
   recipients: readonly string[];
   now: Date;
   dryRun?: boolean;
+  /** Take over files hlab did not write that are where generated files go. */
+  force?: boolean;
 }
 
 export interface BuildResult {
@@ -72,8 +75,10 @@ const located = (code: Code, file: string, message: string, hint: string): Diagn
 export async function build(model: Model, opts: BuildOptions): Promise<BuildResult> {
   const diagnostics: Diagnostic[] = [];
   const requests = secretRequests(model);
+  // The real folder, refused when it is a file, a system folder or a pseudo-filesystem (UserError).
+  const root = await outputRoot(opts.outDir, { create: false });
   const store = await ensureSecrets(requests, {
-    outDir: opts.outDir,
+    outDir: root,
     recipients: opts.recipients,
     now: opts.now,
   });
@@ -105,6 +110,7 @@ export async function build(model: Model, opts: BuildOptions): Promise<BuildResu
   }
   const emit = await emitTree(opts.outDir, files, {
     dryRun: opts.dryRun,
+    force: opts.force,
     // No recipient resolved (no identity here, none in the spec) but every secret already exists:
     // the manifest keeps the recipients those secrets are encrypted for.
     recipients: requests.length && opts.recipients.length ? opts.recipients : undefined,
@@ -120,13 +126,8 @@ export async function build(model: Model, opts: BuildOptions): Promise<BuildResu
   });
   for (const issue of emit.issues) {
     const code =
-      issue.severity === "error"
-        ? issue.path === ".hlab/manifest.json"
-          ? "HL305"
-          : "HL302"
-        : secretNameOf(issue.path) !== undefined
-          ? "HL306"
-          : "HL303";
+      issue.code ??
+      (issue.severity === "error" ? "HL302" : secretNameOf(issue.path) !== undefined ? "HL306" : "HL303");
     diagnostics.push(located(code, join(opts.outDir, issue.path), issue.message, issue.hint));
   }
   return { ...result, diagnostics: sortDiagnostics(diagnostics), emit, written: emit.written };

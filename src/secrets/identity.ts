@@ -2,7 +2,7 @@
 // (comment lines, then one AGE-SECRET-KEY-1... per line), so `age -d -i` and SOPS_AGE_KEY_FILE read
 // the same file. Where the file lives is decided by the CLI, which alone reads the environment.
 import { readFile } from "node:fs/promises";
-import { generateX25519Identity, identityToRecipient } from "age-encryption";
+import { Encrypter, generateX25519Identity, identityToRecipient } from "age-encryption";
 
 export class IdentityError extends Error {
   constructor(
@@ -86,4 +86,19 @@ export async function resolveRecipients(
     }
     throw err;
   }
+}
+
+/** bech32 without 1, b, i, o: what SOPS and age 1.x accept as an X25519 recipient. */
+const X25519_RECIPIENT = /^age1[02-9ac-hj-np-z]{58}$/;
+
+/** Why a string is not an age X25519 recipient, or undefined when it is one (checksum included). */
+export function invalidRecipientReason(recipient: string): string | undefined {
+  if (!X25519_RECIPIENT.test(recipient))
+    return "not an age public key (`age1` and 58 more lower-case letters and digits)";
+  try {
+    new Encrypter().addRecipient(recipient);
+  } catch {
+    return "its checksum does not match (a typo?)";
+  }
+  return undefined;
 }

@@ -3,11 +3,14 @@
 // identity. Secrets that Kubernetes consumes are stored as a SOPS-encrypted Secret manifest (Flux
 // and KSOPS decrypt those as they are); the others as a small document whose `value` is encrypted.
 // Key pairs keep their public half beside, in plaintext, for the generators.
-import { readdir, readFile } from "node:fs/promises";
+import { lstat, readdir } from "node:fs/promises";
 import { join } from "node:path";
+import { UserError } from "../diagnostic/user-error.js";
+import { readInside } from "../emit/out-root.js";
 import type { GeneratedFile, SecretKind, SecretRequest } from "../generate/artifact.js";
 import { decryptSops, encryptSops, readSopsFile, SopsError, valueAt, type SopsFile } from "./sops-file.js";
 import { fromPlain, get, isSopsMap, type CryptRule, type SopsMap, type SopsNode } from "./sops-tree.js";
+import { invalidRecipientReason } from "./identity.js";
 import { generateSecret, wireguardPublicKey } from "./secret-values.js";
 
 export const SECRETS_DIR = "secrets";
@@ -160,13 +163,24 @@ export function describeSecretFile(path: string, text: string): StoredSecret {
   return { ...base, name, kind: asKind(str(get(own, "kind"))), shape: { kind: "plain" } };
 }
 
+/** Secret files are small; anything bigger is not one hlab wrote. */
+const MAX_SECRET_BYTES = 1024 * 1024;
+
+/**
+ * A store file's text. `outDir` is the real output root: a link on the way (a symlinked secrets/)
+ * or at the file is a UserError, never followed, so a read stays inside the store.
+ */
 async function readText(outDir: string, path: string): Promise<string | undefined> {
-  try {
-    return await readFile(join(outDir, path), "utf8");
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-    throw err;
-  }
+  return (await readInside(outDir, path, MAX_SECRET_BYTES))?.toString("utf8");
+}
+
+/** A secret's name as the user typed it, checked before it becomes a path. */
+export function checkSecretName(name: string): void {
+  if (!SECRET_NAME.test(name) || name.length > 200)
+    throw new UserError(
+      `\`${name.slice(0, 200)}\` is not a secret name`,
+      "give the name as `hlab secrets list` prints it: lower-case letters, digits, '-', '.', '_' and '/' between parts",
+    );
 }
 
 /** Encrypts a fresh value for the recipients; key pairs also give their public half. */
@@ -211,6 +225,9 @@ export async function ensureSecrets(
 ): Promise<EnsureResult> {
   const result: EnsureResult = { files: [], publicKeys: new Map(), created: [], problems: [] };
   const wanted = [...opts.recipients].sort();
+  const badRecipient = wanted
+    .map((r) => ({ r, why: invalidRecipientReason(r) }))
+    .find((x) => x.why !== undefined);
   for (const req of requests) {
     const path = secretFilePath(req.name);
     const problem = (severity: StoreProblem["severity"], message: string, hint: string): void => {
@@ -224,8 +241,23 @@ export async function ensureSecrets(
       );
       continue;
     }
-    const text = await readText(opts.outDir, path);
+    let text: string | undefined;
+    try {
+      text = await readText(opts.outDir, path);
+    } catch (err) {
+      if (!(err instanceof UserError)) throw err;
+      problem("error", err.message, err.hint ?? "move it away, then build again");
+      continue;
+    }
     if (text === undefined) {
+      if (badRecipient) {
+        problem(
+          "error",
+          `secret \`${req.name}\` must be created but the recipient ${badRecipient.r} is ${badRecipient.why}`,
+          "copy the recipient again from `hlab secrets init` (or `age-keygen -y KEYFILE`)",
+        );
+        continue;
+      }
       if (wanted.length === 0) {
         problem(
           "error",
@@ -268,7 +300,7 @@ export async function ensureSecrets(
       );
     }
     if (req.kind === "wireguard-key") {
-      const pub = (await readText(opts.outDir, publicKeyPath(req.name)))?.trim();
+      const pub = (await readText(opts.outDir, publicKeyPath(req.name)).catch(() => undefined))?.trim();
       if (!pub) {
         problem(
           "error",
@@ -290,7 +322,10 @@ export async function listSecrets(
 ): Promise<{ secrets: StoredSecret[]; unreadable: { path: string; reason: string }[] }> {
   const secrets: StoredSecret[] = [];
   const unreadable: { path: string; reason: string }[] = [];
-  const walk = async (rel: string): Promise<void> => {
+  const walk = async (rel: string, depth: number): Promise<void> => {
+    // Only real folders are walked: a link to a folder elsewhere is not part of the store.
+    const here = await lstat(join(outDir, rel)).catch(() => undefined);
+    if (!here?.isDirectory() || depth > 16) return;
     let entries;
     try {
       entries = await readdir(join(outDir, rel), { withFileTypes: true });
@@ -300,7 +335,7 @@ export async function listSecrets(
     }
     for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : 1))) {
       const path = `${rel}/${e.name}`;
-      if (e.isDirectory()) await walk(path);
+      if (e.isDirectory()) await walk(path, depth + 1);
       else if (e.name.endsWith(".sops.yaml")) {
         try {
           secrets.push(describeSecretFile(path, (await readText(outDir, path)) ?? ""));
@@ -310,11 +345,12 @@ export async function listSecrets(
       }
     }
   };
-  await walk(SECRETS_DIR);
+  await walk(SECRETS_DIR, 0);
   return { secrets, unreadable };
 }
 
 async function openStored(outDir: string, name: string): Promise<{ stored: StoredSecret; text: string }> {
+  checkSecretName(name);
   const path = secretFilePath(name);
   const text = await readText(outDir, path);
   if (text === undefined) throw new SopsError(`no secret \`${name}\` in ${join(outDir, SECRETS_DIR)}`);
@@ -354,15 +390,13 @@ export async function rotateSecret(
   now: Date,
 ): Promise<GeneratedFile[]> {
   const { stored } = await openStored(outDir, name);
-  return (
-    await createSecretFiles(
-      name,
-      stored.kind,
-      stored.shape,
-      recipients?.length ? recipients : stored.recipients,
-      now,
-    )
-  ).files;
+  const to = recipients?.length ? recipients : stored.recipients;
+  const bad = to.find((r) => invalidRecipientReason(r) !== undefined);
+  if (bad)
+    throw new SopsError(
+      `${stored.path} names the recipient ${bad.slice(0, 100)}, which is not an age public key`,
+    );
+  return (await createSecretFiles(name, stored.kind, stored.shape, to, now)).files;
 }
 
 /** The same values re-encrypted for another set of recipients (after adding or removing a key). */

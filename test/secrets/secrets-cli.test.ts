@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { readFile, stat } from "node:fs/promises";
+import { mkdir, readFile, rename, stat, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { test } from "node:test";
 import { main } from "../../src/cli/main.js";
@@ -131,4 +131,58 @@ test("build without any identity or spec recipient explains how to get one, exit
   );
   assert.match(o.stderr, /HL300/);
   assert.match(o.stderr, /hlab secrets init/);
+});
+
+test("secrets commands stay inside the store: names checked, links not followed, recipients checked up front", async () => {
+  const home = await tempDir("hlab-home-");
+  const key = join(home, "age.key");
+  await main(["secrets", "init", "--identity", key], io());
+  const base = await tempDir("hlab-out-");
+  const out = join(base, "repo");
+  assert.equal(
+    await main(["build", "examples/seed004-three-nodes.yaml", "--out", out, "--identity", key], io()),
+    0,
+  );
+  // A secret file outside the store, encrypted for the same key: `show ../../x` must not reach it.
+  await mkdir(join(base, "x"), { recursive: true });
+  const stolen = await readFile(join(out, "secrets/k3s-token.sops.yaml"), "utf8");
+  await writeFile(join(base, "x.sops.yaml"), stolen.replace("k3s-token", "x"));
+  for (const name of ["../../x", "../x", "/etc/passwd", "a//b", "A"]) {
+    const o = io();
+    assert.equal(await main(["secrets", "show", name, "--out", out, "--identity", key], o), 2, name);
+    assert.match(o.stderr, /is not a secret name/);
+    assert.match(o.stderr, /hint: /);
+  }
+  const bogus = io();
+  assert.equal(
+    await main(["secrets", "rotate", "k3s-token", "--out", out, "--recipient", "bogus"], bogus),
+    2,
+  );
+  assert.match(bogus.stderr, /--recipient bogus: not an age public key/);
+  assert.match(bogus.stderr, /hint: /);
+  const recipient = (await readFile(key, "utf8")).match(/public key: (age1\S+)/)![1]!;
+  const typo = recipient.slice(0, -1) + (recipient.endsWith("q") ? "p" : "q");
+  const t = io();
+  assert.equal(await main(["secrets", "rotate", "k3s-token", "--out", out, "--recipient", typo], t), 2);
+  assert.match(t.stderr, /checksum/);
+  const u = io();
+  assert.equal(
+    await main(["secrets", "update-keys", "--out", out, "--identity", key, "--recipient", "bogus"], u),
+    2,
+  );
+
+  // A store folder replaced by a link to one elsewhere is not read, listed or written through.
+  const elsewhere = join(base, "elsewhere");
+  await rename(join(out, "secrets"), elsewhere);
+  await symlink(elsewhere, join(out, "secrets"));
+  const before = await readFile(join(elsewhere, "k3s-token.sops.yaml"), "utf8");
+  const show = io();
+  assert.equal(await main(["secrets", "show", "k3s-token", "--out", out, "--identity", key], show), 2);
+  assert.match(show.stderr, /symbolic link/);
+  const rot = io();
+  assert.equal(await main(["secrets", "rotate", "k3s-token", "--out", out], rot), 2);
+  assert.equal(await readFile(join(elsewhere, "k3s-token.sops.yaml"), "utf8"), before);
+  const list = io();
+  await main(["secrets", "list", "--out", out, "--json"], list);
+  assert.deepEqual((JSON.parse(list.stdout) as { secrets: unknown[] }).secrets, []);
 });

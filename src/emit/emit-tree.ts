@@ -232,11 +232,25 @@ export async function emitTree(
   if (issues.some((i) => i.severity === "error") || opts.dryRun) return { actions, issues, written: false };
 
   await outputRoot(outDir, { create: true });
-  for (const f of writes) await writeInside(root, f.path, f.content, f.mode ?? DEFAULT_MODE);
-  for (const m of modeFixes) await chmodInside(root, m.path, m.mode);
-  for (const path of removals) await removeInside(root, path);
-  await writeManifest(root, renderManifest(next));
+  try {
+    for (const f of writes) await writeInside(root, f.path, f.content, f.mode ?? DEFAULT_MODE);
+    for (const m of modeFixes) await chmodInside(root, m.path, m.mode);
+    for (const path of removals) await removeInside(root, path);
+    await writeManifest(root, renderManifest(next));
+  } catch (err) {
+    throw diskError(outDir, err);
+  }
   return { actions, issues, written: true };
+}
+
+/** A full disk or a read-only folder is the user's to fix, not a bug. */
+function diskError(outDir: string, err: unknown): unknown {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (err instanceof UserError || !code) return err;
+  return new UserError(
+    `cannot write under ${outDir}: ${(err as Error).message}`,
+    "check that you may write to the folder and that the disk has room, then build again (the manifest is written last)",
+  );
 }
 
 async function writeManifest(root: string, text: string): Promise<void> {
@@ -279,10 +293,14 @@ export async function replaceOwnedFiles(outDir: string, files: readonly Generate
       );
     }
   }
-  for (const f of files) {
-    const mode = f.mode ?? DEFAULT_MODE;
-    await writeInside(root, f.path, f.content, mode);
-    byPath.set(f.path, { path: f.path, sha256: sha256(f.content), mode });
+  try {
+    for (const f of files) {
+      const mode = f.mode ?? DEFAULT_MODE;
+      await writeInside(root, f.path, f.content, mode);
+      byPath.set(f.path, { path: f.path, sha256: sha256(f.content), mode });
+    }
+    await writeManifest(root, renderManifest({ ...manifest, files: [...byPath.values()] }));
+  } catch (err) {
+    throw diskError(outDir, err);
   }
-  await writeManifest(root, renderManifest({ ...manifest, files: [...byPath.values()] }));
 }

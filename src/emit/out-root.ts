@@ -85,7 +85,10 @@ export function systemFolderReason(real: string): string | undefined {
   if (SYSTEM_ROOTS.includes(real) || /^\/home\/[^/]+$/.test(real))
     return `${real} is a system or home folder, not a repository`;
   const tree = SYSTEM_TREES.find((t) => real === t || real.startsWith(t + "/"));
-  return tree ? `${real} is inside ${tree}, which belongs to the system` : undefined;
+  if (!tree) return undefined;
+  return real === tree
+    ? `${tree} belongs to the system`
+    : `${real} is inside ${tree}, which belongs to the system`;
 }
 
 const errno = (err: unknown): string | undefined => (err as NodeJS.ErrnoException).code;

@@ -217,6 +217,25 @@ export interface PlanSummary {
   lines: string[];
 }
 
+// --- exposure -------------------------------------------------------------------------------------
+
+export interface ExposureReport {
+  /** Every public, lan and admin segment, and the VPN (`vpn`). */
+  clients: { name: string; audience: string; cidr: string }[];
+  services: {
+    name: string;
+    hostname: string;
+    admin: boolean;
+    audiences: string[];
+    /** The address its name resolves to, and the ports open there. */
+    address: string;
+    ports: number[];
+    reach: { side: string; meant: boolean; reachable: boolean; why: string }[];
+  }[];
+  /** Addresses the VPN routes beyond its exposed networks. */
+  vpnRoutes: string[];
+}
+
 export interface PlanReport {
   name: string;
   file: string;
@@ -226,6 +245,7 @@ export interface PlanReport {
   failureDomains: LayerReport[];
   capacity: CapacityReport;
   ipPlan: IpPlan;
+  exposure: ExposureReport;
 }
 
 // --- what-if and comparison -----------------------------------------------------------------------

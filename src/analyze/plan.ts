@@ -6,6 +6,7 @@ import type { Model } from "../model/model.js";
 import { availabilitySection, type AvailabilityOptions } from "./availability.js";
 import { capacity } from "./capacity.js";
 import { defaultRouteFindings } from "./default-route.js";
+import { exposureSection } from "./exposure.js";
 import { buildDependencyGraph, KUBERNETES_API } from "./dependency-graph.js";
 import { FailoverCosts, type TimingOverrides } from "./failover-costs.js";
 import { hoursText, percent } from "./format.js";
@@ -25,6 +26,7 @@ export function planModel(model: Model, options: PlanOptions = {}): PlanReport {
   const domains = failureDomains(model, graph.placement);
   const cap = capacity(model, graph.placement);
   const avail = availabilitySection(model, graph, options);
+  const exposure = exposureSection(model);
   const findings = sortDiagnostics(
     dedupeDiagnostics([
       ...(options.findings ?? []),
@@ -32,6 +34,7 @@ export function planModel(model: Model, options: PlanOptions = {}): PlanReport {
       ...cap.findings,
       ...avail.findings,
       ...defaultRouteFindings(model),
+      ...exposure.findings,
     ]),
   );
   return {
@@ -43,6 +46,7 @@ export function planModel(model: Model, options: PlanOptions = {}): PlanReport {
     failureDomains: domains.layers,
     capacity: cap.report,
     ipPlan: ipPlan(model),
+    exposure: exposure.report,
   };
 }
 

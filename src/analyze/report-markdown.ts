@@ -5,6 +5,7 @@ import type { Diagnostic } from "../diagnostic/diagnostic.js";
 import { displayName, hoursText, mibText, msText, percent } from "./format.js";
 import type { CompareResult, PlanReport, WhatIfResult } from "./plan-report.js";
 import { hostLossLines } from "./report-text.js";
+import { EXPOSURE_LEGEND, exposureRows } from "./exposure.js";
 
 const cell = (t: string): string => t.replace(/\|/g, "\\|").replace(/\n/g, " ");
 
@@ -67,6 +68,10 @@ export function renderPlanMarkdown(r: PlanReport): string {
           .join("; ")}`,
       );
     out.push(`- **${displayName(s)}**: ${bits.join("; ")}.`);
+  }
+  if (r.exposure.services.length) {
+    const [head, ...rows] = exposureRows(r.exposure);
+    out.push("", "## Exposure", "", ...mdTable(head!, rows), "", EXPOSURE_LEGEND + ".");
   }
   out.push("", "## Failure domains and quorum", "");
   out.push(

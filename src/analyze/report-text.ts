@@ -3,6 +3,7 @@
 // notes, findings rendered like `hlab check`.
 import type { Diagnostic, SourceLocator } from "../diagnostic/diagnostic.js";
 import { renderDiagnostic } from "../diagnostic/render.js";
+import { EXPOSURE_LEGEND, exposureRows } from "./exposure.js";
 import { displayName, hoursText, mibText, msText, percent, table } from "./format.js";
 import type { CompareResult, PlanReport, ServiceAvailability, WhatIfResult } from "./plan-report.js";
 
@@ -114,6 +115,13 @@ export function renderPlanText(r: PlanReport, opts: TextOptions): string {
     out.push(`  ${displayName(s)}: ${bits.join("; ")}`);
   }
   out.push("");
+
+  if (r.exposure.services.length) {
+    out.push(h("Exposure (who reaches each service's name)"));
+    out.push(...table(exposureRows(r.exposure)));
+    out.push(`  ${EXPOSURE_LEGEND}`);
+    out.push("");
+  }
 
   out.push(h("Failure domains and quorum"));
   out.push(...table(r.failureDomains.map((l) => [l.title, l.summary])));

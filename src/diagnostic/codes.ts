@@ -62,6 +62,10 @@ export const CODES = {
   HL121: { severity: "info", title: "single-host lab: replicas protect against guest failures only" },
   HL122: { severity: "warning", title: "database quorum with no instance to spare" },
   HL123: { severity: "warning", title: "guest with no default route" },
+  HL124: { severity: "error", title: "admin service reachable from a public network" },
+  HL125: { severity: "warning", title: "admin service exposed to a public network" },
+  HL126: { severity: "warning", title: "service unreachable by clients it is exposed to" },
+  HL127: { severity: "warning", title: "service reachable from a network it is not exposed to" },
   // hlab build: the secret store and the output tree (src/generate/build.ts, src/emit/, src/secrets/).
   HL300: { severity: "error", title: "secret store cannot hold a requested secret" },
   HL301: { severity: "warning", title: "secret encrypted for other recipients than the spec's" },

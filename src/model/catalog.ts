@@ -13,6 +13,8 @@ export interface CatalogEntry {
   hostname?: string;
   /** Infrastructure the cluster needs rather than an app users open. */
   platform: boolean;
+  /** A dashboard or admin UI: reached from the admin side only unless the spec says otherwise. */
+  admin: boolean;
   cpuMillis: number;
   memoryMiB: number;
 }
@@ -24,6 +26,7 @@ const GIT_SERVER: Omit<CatalogEntry, "namespace"> = {
   persistenceGiB: 10,
   hostname: "git",
   platform: false,
+  admin: false,
   cpuMillis: 200,
   memoryMiB: 512,
 };
@@ -36,6 +39,7 @@ export const CATALOG: Record<CatalogName, CatalogEntry> = {
     persistenceGiB: 0,
     hostname: "argocd",
     platform: true,
+    admin: true,
     cpuMillis: 250,
     memoryMiB: 512,
   },
@@ -48,6 +52,7 @@ export const CATALOG: Record<CatalogName, CatalogEntry> = {
     persistenceGiB: 20,
     hostname: "prometheus",
     platform: true,
+    admin: true,
     cpuMillis: 500,
     memoryMiB: 2048,
   },
@@ -58,6 +63,7 @@ export const CATALOG: Record<CatalogName, CatalogEntry> = {
     persistenceGiB: 2,
     hostname: "grafana",
     platform: false,
+    admin: true,
     cpuMillis: 100,
     memoryMiB: 256,
   },
@@ -67,6 +73,7 @@ export const CATALOG: Record<CatalogName, CatalogEntry> = {
     replicas: 1,
     persistenceGiB: 20,
     platform: true,
+    admin: true,
     cpuMillis: 200,
     memoryMiB: 512,
   },
@@ -77,6 +84,7 @@ export const CATALOG: Record<CatalogName, CatalogEntry> = {
     persistenceGiB: 2,
     hostname: "vault",
     platform: false,
+    admin: false,
     cpuMillis: 50,
     memoryMiB: 128,
   },
@@ -87,6 +95,7 @@ export const CATALOG: Record<CatalogName, CatalogEntry> = {
     persistenceGiB: 1,
     hostname: "adguard",
     platform: false,
+    admin: true,
     cpuMillis: 100,
     memoryMiB: 256,
   },
@@ -96,6 +105,7 @@ export const CATALOG: Record<CatalogName, CatalogEntry> = {
     replicas: 2,
     persistenceGiB: 0,
     platform: true,
+    admin: true,
     cpuMillis: 100,
     memoryMiB: 128,
   },
@@ -105,6 +115,7 @@ export const CATALOG: Record<CatalogName, CatalogEntry> = {
     replicas: 1,
     persistenceGiB: 0,
     platform: true,
+    admin: true,
     cpuMillis: 50,
     memoryMiB: 128,
   },
@@ -114,6 +125,7 @@ export const CATALOG: Record<CatalogName, CatalogEntry> = {
     replicas: 1,
     persistenceGiB: 0,
     platform: true,
+    admin: true,
     cpuMillis: 100,
     memoryMiB: 256,
   },
@@ -124,6 +136,7 @@ export const CATALOG: Record<CatalogName, CatalogEntry> = {
     persistenceGiB: 0,
     hostname: "longhorn",
     platform: true,
+    admin: true,
     cpuMillis: 250,
     memoryMiB: 512,
   },
@@ -133,6 +146,7 @@ export const CATALOG: Record<CatalogName, CatalogEntry> = {
     replicas: 1,
     persistenceGiB: 0,
     platform: true,
+    admin: true,
     cpuMillis: 50,
     memoryMiB: 64,
   },

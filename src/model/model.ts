@@ -224,6 +224,9 @@ export type CatalogName =
   | "longhorn"
   | "metallb";
 
+/** Who a service is for: clients on a public, lan or admin segment, or the VPN's peers. */
+export type Audience = "public" | "lan" | "admin" | "vpn";
+
 export interface Service {
   name: string;
   /** Undefined for user apps. */
@@ -240,6 +243,11 @@ export interface Service {
   /** Guests it runs on directly; empty means in Kubernetes. */
   on: string[];
   version?: string;
+  /** A dashboard or admin UI (catalogue fact), as opposed to an app people use. */
+  admin: boolean;
+  /** Who may reach it (docs/exposure.md): from the spec, else the default for its kind. */
+  exposure: Audience[];
+  exposureFromSpec: boolean;
 }
 
 export interface WireGuard {

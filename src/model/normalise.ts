@@ -11,6 +11,7 @@ import { FAILOVER_PROFILES } from "./failover-profiles.js";
 import { autoRouterId, autoTunnelOffsets, autoVmid } from "./auto-numbers.js";
 import { inCidr, intToIp, ipToInt, nthHost, parseCidr, parseRange } from "./ip.js";
 import type {
+  Audience,
   CatalogName,
   Database,
   Guest,
@@ -356,10 +357,22 @@ export function normalise(spec: ParsedSpec, source: SourceLocator): Model {
     backups: d.backups,
   }));
 
+  // docs/exposure.md: dashboards are for the admin side, apps for the LAN (a segmented design with
+  // no LAN serves its clients on the public segment, seed 002's "client-facing services"); the
+  // VPN's peers are admins and household members away from home, so both kinds include them.
+  const vpn: Audience[] = spec.vpn ? ["vpn"] : [];
+  const hasLan = networks.some((n) => n.role === "lan");
+  const hasPublic = networks.some((n) => n.role === "public");
+  const userAudience: Audience = hasLan || !hasPublic ? "lan" : "public";
   const services: Service[] = Object.entries(spec.services ?? {}).map(([name, s]) => {
     const catalog = (s.catalog ?? (s.image ? undefined : name)) as CatalogName | undefined;
     const entry = catalog ? CATALOG[catalog] : undefined;
     const prefix = entry?.hostname;
+    const admin = entry?.admin ?? false;
+    const exposure: Audience[] =
+      s.exposure === undefined
+        ? [admin ? "admin" : userAudience, ...vpn]
+        : [...new Set(typeof s.exposure === "string" ? [s.exposure] : s.exposure)];
     return {
       name,
       catalog,
@@ -378,6 +391,9 @@ export function normalise(spec: ParsedSpec, source: SourceLocator): Model {
       runner: s.runner ?? (catalog === "gitea" || catalog === "forgejo"),
       on: s.on ?? [],
       version: s.version,
+      admin,
+      exposure,
+      exposureFromSpec: s.exposure !== undefined,
     };
   });
 

@@ -321,6 +321,10 @@ export const catalogName = z.enum([
   "metallb",
 ]);
 
+export const audience = z
+  .enum(["public", "lan", "admin", "vpn"])
+  .describe("Who reaches a service: public, lan or admin segments (by role), or the VPN's peers.");
+
 export const service = z
   .strictObject({
     catalog: catalogName
@@ -339,6 +343,12 @@ export const service = z
     runner: z.boolean().optional().describe("gitea/forgejo: deploy an Actions runner."),
     on: z.array(name).optional().describe("Run on these guests directly instead of in Kubernetes."),
     version: z.string().optional().describe("Overrides the pinned chart/app version."),
+    exposure: z
+      .union([audience, z.array(audience).min(1)])
+      .optional()
+      .describe(
+        "Who may reach it; default: admin and vpn for dashboards, lan (else public) and vpn for apps.",
+      ),
   })
   .describe("A catalogue service or a user app.");
 

@@ -2,10 +2,11 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { renderRepository } from "../../src/generate/build.js";
 import { dnsRecords } from "../../src/generate/dns/dns.js";
+import { exposureFacts } from "../../src/model/exposure.js";
 import { EXAMPLES, exampleModel, exampleName, fixedContext } from "./fixtures.js";
 
 for (const file of EXAMPLES) {
-  test(`${exampleName(file)}: every service name points at the ingress address, in both files`, async () => {
+  test(`${exampleName(file)}: every service name points where the exposure facts say, in both files`, async () => {
     const model = await exampleModel(file);
     const files = renderRepository(model, fixedContext(model));
     const hosts = files.find((f) => f.path === "dns/hosts")!.content;
@@ -14,7 +15,8 @@ for (const file of EXAMPLES) {
     const records = dnsRecords(model);
     for (const s of model.services.filter((x) => x.hostname && !x.on.length)) {
       const r = records.find((x) => x.name === s.hostname)!;
-      assert.equal(r.address, model.kubernetes!.ingress.address, `${s.hostname} → ingress`);
+      const entry = exposureFacts(model).services.find((x) => x.service === s.name)!.entry;
+      assert.equal(r.address, entry.address, `${s.hostname} → its entry`);
       const line = hosts.split("\n").find((l) => l.split(/\s+/).includes(s.hostname!));
       assert.ok(line?.startsWith(`${r.address}\t`), `hosts: ${s.hostname}`);
       const label = s.hostname!.slice(0, -(model.dns.domain.length + 1));

@@ -113,18 +113,18 @@ test("/healthz fails while any backend has no server up (keepalived's route chec
   assert.ok(cfg.indexOf("monitor fail") < cfg.indexOf("http-request"));
 });
 
-test("seed002: ingress on the VIP and the public address, stats and backends on apps", async () => {
+test("seed002: ingress on the VIP and the admin address (the dashboards' audience), never public; stats on admin", async () => {
   const cfg = file(
     haproxyGenerator.generate(await example("seed002-segmented"), ctx),
     "nodes/lb/etc/haproxy/haproxy.cfg",
   );
   assert.deepEqual(
     section(cfg, "frontend stats").filter((l) => l.startsWith("bind ")),
-    ["bind 10.10.2.10:8404"],
+    ["bind 10.10.1.20:8404"],
   );
   assert.deepEqual(
     section(cfg, "frontend edge_443").filter((l) => l.startsWith("bind ")),
-    ["bind 10.10.2.5:443", "bind 192.168.1.20:443"],
+    ["bind 10.10.2.5:443", "bind 10.10.1.20:443"],
   );
   assert.deepEqual(
     section(cfg, "backend edge_80").filter((l) => l.startsWith("server ")),

@@ -1,6 +1,7 @@
 // DNS for the lab's names. Every service host name points at the ingress address (the VIP), never
 // at one node: seed 003's outage was DNS still naming a dead node while the pods had moved. Written
 // twice: a hosts file (dnsmasq `addn-hosts`, Pi-hole, /etc/hosts) and a BIND zone file.
+import { exposureFacts } from "../../model/exposure.js";
 import type { Model } from "../../model/model.js";
 import { ipToInt } from "../../model/ip.js";
 import { generatedBy, type GeneratedFile, type Generator } from "../artifact.js";
@@ -31,8 +32,16 @@ export function dnsRecords(model: Model): DnsRecord[] {
   for (const lb of model.loadBalancers) add(lb.name, lb.vip, `VIP of load balancer ${lb.name}`);
   const k8s = model.kubernetes;
   if (k8s) add(k8s.api.hostname, k8s.api.endpoint, "Kubernetes API endpoint");
+  // A name answers with the address the exposure facts chose for its audience (src/model/exposure.ts).
+  const exposure = exposureFacts(model);
   for (const s of model.services) {
     if (!s.hostname) continue;
+    const se = exposure.services.find((x) => x.service === s.name);
+    if (se) {
+      const via = se.entry.kind === "guest" ? `on ${se.entry.guest}` : "via the ingress";
+      add(s.hostname, se.entry.address, `service ${s.name} ${via}, for ${se.audiences.join(", ")}`);
+      continue;
+    }
     const onGuest = s.on[0]
       ? firstAddress(model.guests.find((g) => g.name === s.on[0])?.address ?? {})
       : undefined;
@@ -52,7 +61,7 @@ function hostsFile(model: Model, records: DnsRecord[]): string {
   const byAddress = new Map<string, string[]>();
   for (const r of records) byAddress.set(r.address, [...(byAddress.get(r.address) ?? []), r.name]);
   const lines = [...byAddress.entries()].map(([addr, names]) => `${addr}\t${names.join(" ")}`);
-  return `# ${generatedBy(model)}\n# Every service name resolves to the ingress address, so it follows the VIP rather than one node.\n${lines.join("\n")}\n`;
+  return `# ${generatedBy(model)}\n# Every service name resolves to where its audience reaches the ingress (docs/exposure.md), never to one node.\n${lines.join("\n")}\n`;
 }
 
 function zoneFile(model: Model, records: DnsRecord[]): string {

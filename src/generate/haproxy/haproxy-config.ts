@@ -1,7 +1,8 @@
 // haproxy.cfg for one load-balancer guest: TCP pass-through from the VIP (and, for ingress ports, the
-// guest's public address) to the K3s nodes, health-checked with the failover profile's timers.
+// guest's addresses the exposure facts open) to the K3s nodes, health-checked with the failover profile's timers.
 // Nothing that differs between a real host and a lab namespace is written here: the pid file and the
 // master CLI socket are command-line options (-p, -S), and systemd or the lab choose foreground mode.
+import { exposureFacts } from "../../model/exposure.js";
 import type { Frontend, Guest, LoadBalancer, Model } from "../../model/model.js";
 import { hashHeader } from "../artifact.js";
 import { backendAddress, backendGuests } from "./backend-address.js";
@@ -15,26 +16,22 @@ export const isApiFrontend = (f: Frontend): boolean => f.backends === "k3s-serve
 
 export const frontendName = (lb: LoadBalancer, f: Frontend): string => `${lb.name}_${f.port}`;
 
-/** Every address:port a guest's HAProxy binds for one frontend. */
-export function frontendBinds(
-  model: Model,
-  guest: Guest,
-  lb: LoadBalancer,
-  f: Frontend,
-  claimed: Set<string>,
-): string[] {
+/**
+ * Every address:port a guest's HAProxy binds for one frontend: the VIP, and for ingress ports the
+ * guest's own addresses that the exposure facts open (src/model/exposure.ts: an address on the
+ * segment of the clients a service is for), never an address nobody is meant to use.
+ */
+export function frontendBinds(model: Model, guest: Guest, lb: LoadBalancer, f: Frontend): string[] {
   const binds = [`${lb.vip}:${f.port}`];
-  if (!isApiFrontend(f)) {
-    for (const net of model.networks) {
-      const address = guest.address[net.name];
-      if (net.role !== "public" || net.name === lb.network || address === undefined) continue;
-      // Two pairs sharing a guest must not both bind the same public port.
-      const key = `${address}:${f.port}`;
-      if (claimed.has(key)) continue;
-      claimed.add(key);
-      binds.push(key);
-    }
-  }
+  if (isApiFrontend(f)) return binds;
+  for (const o of exposureFacts(model).openings)
+    if (
+      o.by === "haproxy" &&
+      o.guest === guest.name &&
+      o.loadBalancer === lb.name &&
+      o.ports.includes(f.port)
+    )
+      binds.push(`${o.address}:${f.port}`);
   return binds;
 }
 
@@ -63,18 +60,12 @@ export function routedBackends(model: Model, guest: Guest): string[] {
     );
 }
 
-function proxyPair(
-  model: Model,
-  guest: Guest,
-  lb: LoadBalancer,
-  f: Frontend,
-  claimed: Set<string>,
-): string[] {
+function proxyPair(model: Model, guest: Guest, lb: LoadBalancer, f: Frontend): string[] {
   const name = frontendName(lb, f);
   const servers = serverLines(model, guest, lb, f);
   return [
     block(`frontend ${name}`, [
-      ...frontendBinds(model, guest, lb, f, claimed).map((b) => `bind ${b}`),
+      ...frontendBinds(model, guest, lb, f).map((b) => `bind ${b}`),
       `default_backend ${name}`,
     ]),
     block(`backend ${name}`, [
@@ -101,7 +92,6 @@ function monitorFail(backends: string[]): string[] {
 export function haproxyConfig(model: Model, guest: Guest): string {
   const lbs = model.loadBalancers.filter((lb) => lb.guests.includes(guest.name));
   const stats = statsEndpoint(model, guest);
-  const claimed = new Set<string>();
   const sections = [
     block("global", ["log /dev/log local0", "chroot /var/lib/haproxy", "user haproxy", "group haproxy"]),
     block("defaults", [
@@ -132,7 +122,7 @@ export function haproxyConfig(model: Model, guest: Guest): string {
       "stats uri /stats",
       "stats refresh 10s",
     ]),
-    ...lbs.flatMap((lb) => lb.frontends.flatMap((f) => proxyPair(model, guest, lb, f, claimed))),
+    ...lbs.flatMap((lb) => lb.frontends.flatMap((f) => proxyPair(model, guest, lb, f))),
   ];
   const intro = lbs.map(
     (lb) =>

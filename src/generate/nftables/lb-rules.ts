@@ -1,9 +1,8 @@
-// A load-balancer guest accepts its frontends on the VIP's segment, ingress ports (never the API) on
-// a public segment, and statistics from management and the cluster (for Prometheus scraping). VRRP
+// A load-balancer guest accepts its frontends on the VIP's segment, ingress ports on the addresses
+// the exposure facts open (exposure-rules.ts, for the clients each name is for), and statistics from management and the cluster (for Prometheus scraping). VRRP
 // comes from vrrp-rules.ts, like on every keepalived guest.
 import { guestInterface } from "../../model/interfaces.js";
 import type { Guest, Model } from "../../model/model.js";
-import { isApiFrontend } from "../haproxy/haproxy-config.js";
 import { statsEndpoint } from "../haproxy/stats-endpoint.js";
 import { fromSources, set, type Ruleset } from "./ruleset.js";
 import { addressesOf, guestsNamed, managementSources, unique } from "./segmentation.js";
@@ -16,15 +15,7 @@ export function lbRuleset(model: Model, guest: Guest): Ruleset {
   };
   for (const lb of lbs) {
     const vipIface = guestInterface(model, guest, lb.network);
-    for (const f of lb.frontends) {
-      open(vipIface, f.port);
-      if (isApiFrontend(f)) continue;
-      for (const net of model.networks) {
-        if (net.role === "public" && net.name !== lb.network && guest.address[net.name] !== undefined) {
-          open(guestInterface(model, guest, net.name), f.port);
-        }
-      }
-    }
+    for (const f of lb.frontends) open(vipIface, f.port);
   }
   const stats = statsEndpoint(model, guest);
   const k8s = model.kubernetes;
@@ -38,7 +29,7 @@ export function lbRuleset(model: Model, guest: Guest): Ruleset {
   return {
     intro: [`Firewall of load balancer ${guest.name}: frontends, statistics, SSH from management.`],
     input: [
-      "# HAProxy frontends: the VIP's segment, and ingress ports on a public segment.",
+      "# HAProxy frontends on the VIP's segment.",
       ...frontends,
       "# Statistics and metrics: management and the cluster's nodes (Prometheus).",
       ...fromSources(scrapers, `ip daddr ${stats.address} tcp dport ${stats.port} accept`),

@@ -9,6 +9,7 @@
 // Database and generic guests are left alone: their services are not described by the model.
 import { proxmoxFile, nodeFile, type GeneratedFile, type Generator } from "../artifact.js";
 import type { Guest, Model } from "../../model/model.js";
+import { exposureRules } from "./exposure-rules.js";
 import { k3sRuleset } from "./k3s-rules.js";
 import { lbRuleset } from "./lb-rules.js";
 import { hostRouting } from "../proxmox-network/host-routing.js";
@@ -36,7 +37,10 @@ export function guestRulesets(model: Model, guest: Guest): Ruleset[] {
   if (segmented && k && (k.servers.includes(guest.name) || k.agents.includes(guest.name)))
     out.push(k3sRuleset(model, guest));
   if (segmented && guest.role === "manager") out.push(managerRuleset(model, guest));
-  // VRRP only joins a firewall that exists: it never creates one on its own (flat LAN K3s servers).
+  // Exposure and VRRP only join a firewall that exists: they never create one on their own (flat
+  // LAN K3s servers).
+  const exposure = exposureRules(model, guest);
+  if (out.length && exposure.length) out.push({ intro: [], input: exposure });
   const vrrp = vrrpRules(model, guest);
   if (out.length && vrrp.length) out.push({ intro: [], input: vrrp });
   return out;

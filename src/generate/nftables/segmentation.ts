@@ -3,8 +3,7 @@
 // balancer's traffic to the cluster. A spec without those roles is one flat LAN (seeds 000, 003, 004).
 import type { Guest, Model } from "../../model/model.js";
 
-export const isSegmented = (model: Model): boolean =>
-  model.networks.some((n) => n.role === "public" || n.role === "admin" || n.role === "apps");
+export { isSegmented } from "../../model/exposure.js";
 
 /**
  * Sources allowed to manage machines (SSH, web UIs, the Kubernetes API): the admin segments and the

@@ -1,13 +1,18 @@
 // The VPN guest: WireGuard on its listening segment, and routing from the tunnel to the exposed
 // segments only, masqueraded so those segments need no route back to the tunnel.
 import { guestInterface } from "../../model/interfaces.js";
+import { exposureFacts } from "../../model/exposure.js";
 import type { Guest, Model, WireGuard } from "../../model/model.js";
 import { WG_INTERFACE } from "../wireguard/wireguard-names.js";
 import { fromSources, set, type Ruleset } from "./ruleset.js";
 import { managementSources } from "./segmentation.js";
 
 export function vpnRuleset(model: Model, guest: Guest, wg: WireGuard): Ruleset {
-  const exposed = model.networks.filter((n) => wg.exposes.includes(n.name)).map((n) => n.cidr.text);
+  // The exposed segments, and the addresses of names meant for the VPN that lie elsewhere.
+  const exposed = [
+    ...model.networks.filter((n) => wg.exposes.includes(n.name)).map((n) => n.cidr.text),
+    ...exposureFacts(model).vpnRoutes,
+  ];
   const listen = guestInterface(model, guest, wg.network);
   const dest = set(exposed);
   return {

@@ -4,6 +4,7 @@
 // key is never written anywhere but onto the peer's own device.
 import type { GeneratedFile, GenerateContext, Generator, SecretRequest } from "../artifact.js";
 import { hashHeader, nodeFile } from "../artifact.js";
+import { exposureFacts } from "../../model/exposure.js";
 import type { Model, WireGuard } from "../../model/model.js";
 import { WG_INTERFACE, peerSecretName, serverKeyPath, serverSecretName } from "./wireguard-names.js";
 
@@ -20,10 +21,13 @@ function peerSection(ctx: GenerateContext, secret: string, label: string, option
   ].join("\n");
 }
 
-/** Client routes: the exposed segments and the tunnel, nothing else (no default route). */
+/**
+ * Client routes: the tunnel, the exposed segments and the addresses of names meant for the VPN
+ * outside them (the exposure facts), nothing else (no default route).
+ */
 export function peerAllowedIps(model: Model, wg: WireGuard): string[] {
   const exposed = model.networks.filter((n) => wg.exposes.includes(n.name)).map((n) => n.cidr.text);
-  return [wg.tunnel.text, ...exposed];
+  return [wg.tunnel.text, ...exposed, ...exposureFacts(model).vpnRoutes];
 }
 
 function serverConfig(model: Model, wg: WireGuard, ctx: GenerateContext): string {

@@ -14,6 +14,7 @@ import {
 } from "../lab/chaos.js";
 import { START_WAVES } from "../lab/daemons/build.js";
 import { runDoctor } from "../lab/doctor.js";
+import { probeExposure, renderExposureProbes } from "../lab/exposure-probe.js";
 import { LabSetupError, labDown, labUp, recordedAlive } from "../lab/lifecycle.js";
 import { measuredTimings } from "../lab/measured-file.js";
 import { renderDoctor, renderDown, renderReport, renderStatus, renderUp } from "../lab/report.js";
@@ -222,6 +223,26 @@ export function registerLab(program: Command, io: Io, setExit: (code: number) =>
         setExit(result.ready ? EXIT_OK : EXIT_FINDINGS);
       },
     );
+
+  lab
+    .command("probe")
+    .description(
+      "measure who reaches each service: an HTTP request per name from a client on each segment and from the VPN side (a labelled stand-in)",
+    )
+    .argument("<what>", "exposure")
+    .option("--lab <id>", "the lab (default: the only one up)")
+    .option("--json", "print the probes as JSON")
+    .action(async (what: string, opts: LabSelect & { json?: boolean }) => {
+      if (what !== "exposure")
+        throw new UsageError(`cannot probe \`${what}\``, "write `hlab lab probe exposure`");
+      requireRoot();
+      const state = await selectLab(opts);
+      const model = await loadModel(io, state.spec);
+      if (!model) return setExit(EXIT_FINDINGS);
+      const probes = await probeExposure(state.plan, model);
+      io.out(opts.json ? JSON.stringify(probes, null, 2) : renderExposureProbes(probes));
+      setExit(probes.every((p) => p.reachable === p.meant) ? EXIT_OK : EXIT_FINDINGS);
+    });
 
   lab
     .command("status")

@@ -11,6 +11,7 @@
 import { UserError } from "../diagnostic/user-error.js";
 import { placeWorkloads } from "../analyze/placement.js";
 import type { Database, Guest, Host, Model, Network } from "../model/model.js";
+import { clientSides } from "../model/exposure.js";
 import { guestInterface } from "../model/interfaces.js";
 import { inCidr, intToIp, ipToInt, inRange } from "../model/ip.js";
 import { clampIfName, namespaceName, portName, switchName, type LabId } from "./names.js";
@@ -20,6 +21,8 @@ export type NodeKind = "host" | "guest" | "client" | "router";
 /** Nodes the lab adds itself; the underscore keeps them apart from spec names (which cannot have one). */
 export const CLIENT_NODE = "_client";
 export const routerNode = (db: string): string => `_db-${db}`;
+/** One client per client segment (public, lan, admin), for the exposure probes. */
+export const sideClientNode = (network: string): string => `_c-${network}`;
 
 export interface LabSwitch {
   network: string;
@@ -284,7 +287,6 @@ export function labPlan(model: Model, id: LabId): LabPlan {
     "client",
     model.networks.map((network) => ({ network })),
   );
-
   const daemons: LabDaemon[] = [];
   const vips: LabVip[] = [];
   const addVip = (
@@ -502,6 +504,14 @@ export function labPlan(model: Model, id: LabId): LabPlan {
     });
     addVip(address, network, "router", [router.name], `db:${db.name}`);
   }
+
+  // The lab's client sits on every network (it observes the lab: etcd, Patroni, HAProxy); these sit
+  // on one segment each, as a user's device does, so what they reach is measured, not assumed.
+  for (const side of clientSides(model))
+    if (side.network)
+      labNode(sideClientNode(side.network), "client", [
+        { network: model.networks.find((n) => n.name === side.network)! },
+      ]);
 
   return {
     id,

@@ -18,6 +18,7 @@ import {
   type LabOptions,
 } from "./daemons/context.js";
 import { ThrowawaySecrets, labGenerated, sysctlSettings } from "./generated.js";
+import { loadFirewalls } from "./firewall.js";
 import { labPlan, type LabNode } from "./lab-plan.js";
 import { launch, stop } from "./launcher.js";
 import { newLabId, ownsLink, ownsNamespace } from "./names.js";
@@ -214,6 +215,15 @@ export async function labUp(model: Model, specPath: string, opts: UpOptions = {}
       settings.filter(({ s }) => s.apply.length).map(({ n, s }) => setSysctls(n.namespace, s.apply)),
     );
     mark("network built");
+
+    // The generated firewalls, before any daemon listens (docs/lab.md: the observer exception).
+    const walls = await loadFirewalls(plan, ctx.generated);
+    if (walls.length)
+      state.adjustments.push(
+        `nftables: the generated rulesets loaded in ${walls.map((w) => w.node).join(", ")}, plus a labelled exception admitting the lab's observer client and database routers`,
+      );
+    await writeState(state);
+    mark("firewalls loaded");
 
     await layOut(
       runDir,

@@ -87,7 +87,18 @@ test("seed003: a namespace per host and VM guest, the bare-metal server inside i
   const names = plan.nodes.map((n) => n.name).sort();
   assert.deepEqual(
     names,
-    ["_client", "_db-app-db", "k3s-lb01", "k3s-lb02", "k3s-srv01", "k3s-srv02", "metal", "p1", "p2"].sort(),
+    [
+      "_c-lan",
+      "_client",
+      "_db-app-db",
+      "k3s-lb01",
+      "k3s-lb02",
+      "k3s-srv01",
+      "k3s-srv02",
+      "metal",
+      "p1",
+      "p2",
+    ].sort(),
   );
   assert.equal(nodeFor(plan, "k3s-srv03")?.name, "metal");
   assert.deepEqual(nodesOn(plan, "p1").sort(), ["k3s-lb01", "k3s-srv01", "p1"]);

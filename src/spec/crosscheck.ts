@@ -548,6 +548,23 @@ export function crossCheck(input: unknown, source: SourceLocator): Diagnostic[] 
   }
 
   // --- kubernetes CIDRs -------------------------------------------------------------------------
+  // The model gives a cluster its K3s defaults whenever there is a kubernetes section or a server;
+  // a network inside one of those is reported at its own cidr, since no kubernetes key was written.
+  const hasCluster = k8s !== undefined || [...guests.values()].some((g) => get(g, "role") === "k3s-server");
+  const DEFAULT_CIDRS = { clusterCidr: "10.42.0.0/16", serviceCidr: "10.43.0.0/16" } as const;
+  for (const key of ["clusterCidr", "serviceCidr"] as const) {
+    if (!hasCluster || get(k8s, key) !== undefined) continue;
+    const d = parseCidr(DEFAULT_CIDRS[key]);
+    for (const [n, nc] of networks) {
+      if (rangesOverlap(cidrRange(d), cidrRange(nc)))
+        report(
+          "HL030",
+          ["networks", n, "cidr"],
+          `${nc.text} overlaps the default ${key === "clusterCidr" ? "pod" : "service"} CIDR ${d.text}`,
+          `set \`kubernetes.${key}\` to a range no network uses (e.g. ${key === "clusterCidr" ? "10.142.0.0/16" : "10.143.0.0/16"}), or renumber this network`,
+        );
+    }
+  }
   for (const key of ["clusterCidr", "serviceCidr"] as const) {
     const c = str(get(k8s, key));
     if (!c || !CIDR.test(c)) continue;

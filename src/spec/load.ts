@@ -20,6 +20,7 @@ import { didYouMean } from "../util/suggest.js";
 import { runConfigModule, type ConfigRunOptions } from "./config-module.js";
 import { crossCheck } from "./crosscheck.js";
 import { configTimeoutMs, formatBytes, MAX_SPEC_BYTES_ENV, maxSpecBytes } from "./limits.js";
+import { reservedKeys } from "./reserved-keys.js";
 import { issuesToDiagnostics } from "./schema-issues.js";
 import { spec as specSchema, type Spec } from "./schema.js";
 import { yamlSource, type YamlSourceLocator } from "./source.js";
@@ -37,7 +38,7 @@ export function checkSpecValue(input: unknown, source: YamlSourceLocator): LoadR
   const parsed = specSchema.safeParse(input);
   if (!parsed.success)
     diagnostics.push(...issuesToDiagnostics(parsed.error.issues, specSchema, input, source));
-  diagnostics.push(...crossCheck(input, source));
+  diagnostics.push(...crossCheck(input, source), ...reservedKeys(input, source));
   const timings = (input as { plan?: { timings?: unknown } } | null)?.plan?.timings;
   if (timings && typeof timings === "object") {
     for (const key of Object.keys(timings)) {

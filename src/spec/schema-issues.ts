@@ -47,7 +47,8 @@ function describeValue(v: unknown): string {
   if (v === null) return "null";
   if (Array.isArray(v)) return "a list";
   if (typeof v === "object") return "a map";
-  if (typeof v === "string") return `"${v.length > 40 ? v.slice(0, 37) + "..." : v}"`;
+  // JSON quoting: a newline or an escape sequence in a hostile value stays visible and inert.
+  if (typeof v === "string") return JSON.stringify(v.length > 40 ? v.slice(0, 37) + "..." : v);
   return String(v);
 }
 
@@ -164,11 +165,14 @@ export function issuesToDiagnostics(
       }
       case "invalid_key": {
         const key = path[path.length - 1];
+        const format = issue.issues.find((i) => i.code === "invalid_format" || i.code === "too_big");
         push(
           "HL005",
           path,
-          `\`${String(key)}\` is not a valid name`,
-          "use lower-case letters, digits and '-'",
+          `${describeValue(String(key))} is not a valid key here`,
+          format?.code === "invalid_format" && format.message
+            ? `write ${format.message}`
+            : "use lower-case letters, digits and '-'",
           "key",
         );
         return;
@@ -179,6 +183,17 @@ export function issuesToDiagnostics(
         const best = branches.find((b) => b.some((i) => i.code !== "invalid_type")) ?? branches[0];
         if (best) for (const i of best) handle(i, path);
         else push("HL005", path, `${describeValue(value)} is not valid here`, "see the schema");
+        return;
+      }
+      case "custom": {
+        // Refinements in schema.ts name their own code and hint (bounds on sizes, durations, percentages).
+        const params = (issue.params ?? {}) as { code?: Code; hint?: string };
+        push(
+          params.code ?? "HL005",
+          path,
+          `${describeValue(value)} ${issue.message}`,
+          params.hint ?? "see docs/spec.md for this key",
+        );
         return;
       }
       default:

@@ -2,6 +2,7 @@
 // validation and the JSON Schema that editors use for completion, so the three can never disagree.
 // Values stay as written (sizes, durations, ranges as strings); src/model/normalise.ts converts them.
 import { z } from "zod";
+import { durationMs, probability as fraction, sizeBytes } from "./units.js";
 
 const NAME = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 const SIZE = /^\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB|K|M|G|T)$/;
@@ -13,15 +14,76 @@ const RANGE =
   /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}(\s*-\s*(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}|\/(3[0-2]|[12]?\d))?$/;
 const MAC = /^([0-9A-Fa-f]{2}:){5}[0-9A-Fa-f]{2}$/;
 const HOSTNAME = /^([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
+// Every free-text value below ends up in a shell script, a config file or a path somewhere, so each
+// is held to the shape its target syntax expects; JS `$` without the m flag matches only at the very
+// end, so none of these lets a trailing newline through.
+// Linux interface names (IFNAMSIZ 16 with the NUL; the kernel's dev_valid_name refuses "." and "..").
+const IFNAME = /^(?!\.\.?$)[a-zA-Z0-9_.-]{1,15}$/;
+// Proxmox's pve-storage-id format.
+const STORAGE_ID = /^[a-zA-Z][a-zA-Z0-9_.-]*[a-zA-Z0-9]$/;
+// URL characters that mean nothing to a shell, YAML or an INI-style config: no quotes, `$`, `;`,
+// backticks, spaces, `<>|&\\`.
+const URL_CHARS = "[A-Za-z0-9._~:/?#@!%+=,\\[\\]-]";
+const URL_RE = new RegExp(`^[a-z][a-z0-9+.-]*://${URL_CHARS}+$`);
+const HTTP_URL = /^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?(\/[A-Za-z0-9._~/-]*)?$/;
+// A guest image: a URL, a catalogue image name, a file name, or `storage:content/file`.
+const GUEST_IMAGE = new RegExp(
+  `^(https?://${URL_CHARS}+|[A-Za-z0-9][A-Za-z0-9_.+-]*|[A-Za-z][A-Za-z0-9_.-]*:[a-z]+/[A-Za-z0-9][A-Za-z0-9_.+-]*)$`,
+);
+// A container image reference (distribution/reference grammar, simplified): registry/path:tag@digest.
+const CONTAINER_IMAGE =
+  /^[a-zA-Z0-9]+([._-][a-zA-Z0-9]+)*(:\d+)?(\/[a-z0-9]+([._-]+[a-z0-9]+)*)*(:[\w][\w.-]{0,127})?(@sha256:[a-f0-9]{64})?$/;
+const VERSION = /^v?[0-9A-Za-z][0-9A-Za-z.+_-]{0,63}$/;
+// Five cron fields (or a @daily-style macro): k3s, Longhorn and CNPG schedules.
+const CRON = /^(@(yearly|annually|monthly|weekly|daily|hourly)|[0-9A-Za-z*/,?-]+( [0-9A-Za-z*/,?-]+){4})$/;
+const TIMEZONE = /^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9][A-Za-z0-9_+-]*)*$/;
+// One authorized_keys line without options: type, base64 key, optional comment (printable, one line).
+const SSH_KEY =
+  /^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\.com|sk-ecdsa-sha2-nistp256@openssh\.com) [A-Za-z0-9+/]+={0,3}( [\x20-\x7e]*)?$/;
+// Printable text on one line (a label, a host model).
+// eslint-disable-next-line no-control-regex
+const ONE_LINE = /^[^\x00-\x1f\x7f-\x9f\u2028\u2029]*$/;
+// Free text may span lines (a YAML block) but holds no other control character.
+// eslint-disable-next-line no-control-regex
+const PROSE = /^[^\x00-\x08\x0b-\x1f\x7f-\x9f]*$/;
+/** Bounds that keep every size and duration a finite number the model can add up (1 PiB, 1000 years). */
+export const MAX_SIZE_BYTES = 2 ** 50;
+export const MAX_DURATION_MS = 1000 * 365 * 86_400_000;
+
+/** A refinement whose diagnostic carries its own code and hint (see schema-issues.ts). */
+const bounded = (
+  message: string,
+  hint: string,
+): { message: string; params: { code: "HL032"; hint: string } } => ({
+  message,
+  params: { code: "HL032", hint },
+});
 
 export const name = z.string().regex(NAME, "a lower-case name: letters, digits and '-'");
-export const size = z.string().regex(SIZE, "a size with a unit, like 16GiB or 512MiB");
-export const duration = z
-  .union([
-    z.number().nonnegative(),
-    z.string().regex(DURATION, "a duration with a unit, like 500ms, 2s, 24h"),
-  ])
+export const size = z
+  .string()
+  .regex(SIZE, "a size with a unit, like 16GiB or 512MiB")
+  .refine(
+    (v) => !SIZE.test(v) || sizeBytes(v) <= MAX_SIZE_BYTES,
+    bounded("is too large a size", "give at most 1PiB (sizes are bytes with a unit, like 16GiB)"),
+  );
+const durationValue = z.union([
+  z.number().nonnegative(),
+  z.string().regex(DURATION, "a duration with a unit, like 500ms, 2s, 24h"),
+]);
+const durationInRange = (v: string | number): boolean =>
+  (typeof v === "string" && !DURATION.test(v)) || durationMs(v) <= MAX_DURATION_MS;
+const DURATION_TOO_LONG = bounded("is too long a duration", "give at most 1000y (like 30d or 24h)");
+export const duration = durationValue
+  .refine(durationInRange, DURATION_TOO_LONG)
   .describe("A duration: 500ms, 2s, 5m, 24h, 30d, 1y; a bare number is seconds.");
+/** A duration that must be more than zero (a mean time between failures). */
+const positiveDuration = durationValue
+  .refine(durationInRange, DURATION_TOO_LONG)
+  .refine(
+    (v) => (typeof v === "string" && !DURATION.test(v)) || durationMs(v) > 0,
+    bounded("must be more than zero", "a component that fails every 0s is never up: give e.g. 2y or 8760h"),
+  );
 export const ipv4 = z.string().regex(IPV4, "an IPv4 address like 192.168.1.10");
 export const cidr = z.string().regex(CIDR, "a CIDR like 192.168.1.0/24");
 export const ipRange = z
@@ -29,13 +91,22 @@ export const ipRange = z
   .regex(RANGE, "an address, a range a-b or a CIDR")
   .describe("One address, a range `a-b`, or a CIDR.");
 const probability = z
-  .union([z.number().gt(0).lte(1), z.string().regex(PERCENT, "a percentage like 99.9%")])
+  .union([
+    z.number().gt(0).lte(1),
+    z
+      .string()
+      .regex(PERCENT, "a percentage like 99.9%")
+      .refine(
+        (v) => !PERCENT.test(v) || (fraction(v) > 0 && fraction(v) <= 1),
+        bounded("is not a percentage above 0% and at most 100%", "write a percentage like 99.9%"),
+      ),
+  ])
   .describe("A probability as a fraction (0.999) or a percentage (99.9%).");
 
 export const reliability = z
   .strictObject({
     availability: probability.optional().describe("Steady-state availability; overrides mtbf/mttr."),
-    mtbf: duration.optional().describe("Mean time between failures."),
+    mtbf: positiveDuration.optional().describe("Mean time between failures."),
     mttr: duration.optional().describe("Mean time to repair."),
   })
   .describe("How often a component fails and how long it stays down. Defaults: docs/availability-model.md.");
@@ -49,7 +120,7 @@ export const network = z
     vlan: z.number().int().min(1).max(4094).optional().describe("802.1Q tag; omitted means untagged."),
     bridge: z
       .string()
-      .regex(/^[a-zA-Z0-9_.-]{1,15}$/)
+      .regex(IFNAME, "an interface name: up to 15 letters, digits, '_', '.', '-', not . or ..")
       .optional()
       .describe("Proxmox bridge; default vmbr0, vmbr1... in spec order (tagged networks share vmbr0)."),
     dhcp: z
@@ -67,7 +138,7 @@ export const gearKind = z.enum(["power", "switch", "isp-router", "ups", "rack", 
 export const gear = z
   .strictObject({
     kind: gearKind,
-    description: z.string().optional(),
+    description: z.string().regex(PROSE, "text without control characters").optional(),
     reliability: reliability.optional(),
   })
   .describe("Shared equipment whose failure takes down every host that depends on it.");
@@ -88,14 +159,14 @@ export const host = z
     kind: z
       .enum(["proxmox", "baremetal", "sbc"])
       .describe("proxmox: a PVE node; baremetal/sbc: an OS on metal."),
-    model: z.string().optional(),
+    model: z.string().regex(ONE_LINE, "one line of text").max(100).optional(),
     arch: z.enum(["amd64", "arm64"]).default("amd64"),
     cpu: z.number().int().positive().describe("CPU cores (threads Proxmox can schedule)."),
     memory: size,
     disks: z.record(name, disk).optional(),
     address: z.record(name, ipv4).describe("The host's address on each network, by network name."),
     nics: z
-      .record(z.string().regex(/^[a-zA-Z0-9_.-]{1,15}$/), nic)
+      .record(z.string().regex(IFNAME, "an interface name, like enp1s0"), nic)
       .optional()
       .describe("Default: one NIC on all."),
     dependsOn: z.array(name).optional().describe("Shared gear (power, switch, ISP box) this host needs."),
@@ -126,8 +197,17 @@ export const guest = z
     vmid: z.number().int().min(100).max(999999999).optional(),
     ha: z.boolean().default(false).describe("Proxmox HA restarts it on another node when its host fails."),
     haGroup: name.optional(),
-    image: z.string().optional().describe("Cloud image (VM) or template (LXC); default debian-12."),
-    storage: z.string().optional().describe("Proxmox storage for its disk; default from proxmox.storage."),
+    image: z
+      .string()
+      .regex(GUEST_IMAGE, "an image name, an http(s) URL, or storage:content/file")
+      .max(2048)
+      .optional()
+      .describe("Cloud image (VM) or template (LXC); default debian-12."),
+    storage: z
+      .string()
+      .regex(STORAGE_ID, "a Proxmox storage name, like local-lvm")
+      .optional()
+      .describe("Proxmox storage for its disk; default from proxmox.storage."),
     reliability: reliability.optional(),
   })
   .describe("A VM, an LXC container, or the OS of a bare-metal host.");
@@ -154,7 +234,7 @@ export const proxmox = z
     haGroups: z.record(name, haGroup).optional(),
     storage: z
       .record(
-        z.string(),
+        z.string().regex(STORAGE_ID, "a Proxmox storage name, like local-lvm"),
         z.strictObject({
           type: z.enum(["lvmthin", "zfspool", "dir", "nfs", "cephfs", "rbd"]),
           shared: z.boolean().default(false),
@@ -163,7 +243,11 @@ export const proxmox = z
       )
       .optional(),
     tokenTimeout: duration.optional().describe("Corosync token; default 3000ms + 650ms per node above two."),
-    api: z.string().optional().describe("API endpoint URL for OpenTofu; default https://<first node>:8006/."),
+    api: z
+      .string()
+      .regex(HTTP_URL, "an https:// URL like https://pve-1:8006/")
+      .optional()
+      .describe("API endpoint URL for OpenTofu; default https://<first node>:8006/."),
   })
   .describe("The Proxmox VE cluster.");
 
@@ -184,7 +268,7 @@ export const kubernetes = z
           .default("kube-vip")
           .describe("What holds the VIP: kube-vip, keepalived on the servers, the HAProxy pair, or none."),
         loadBalancer: name.optional().describe("With holder load-balancer: which pair."),
-        hostname: z.string().regex(HOSTNAME).optional(),
+        hostname: z.string().regex(HOSTNAME, "a host name like k8s.home.arpa").max(253).optional(),
         endpoint: ipv4.optional().describe("Without a VIP: the address clients use (seed 003 'before')."),
       })
       .optional(),
@@ -198,7 +282,7 @@ export const kubernetes = z
       .describe("kube-vip leader election; defaults 15s/10s/2s (kube-vip v1.1+)."),
     clusterCidr: cidr.default("10.42.0.0/16"),
     serviceCidr: cidr.default("10.43.0.0/16"),
-    clusterDomain: z.string().default("cluster.local"),
+    clusterDomain: z.string().regex(HOSTNAME, "a DNS domain like cluster.local").default("cluster.local"),
     flannelBackend: z.enum(["vxlan", "host-gw", "wireguard-native", "none"]).default("vxlan"),
     disable: z
       .array(z.enum(["traefik", "servicelb", "local-storage", "metrics-server", "coredns"]))
@@ -206,7 +290,7 @@ export const kubernetes = z
     secretsEncryption: z.boolean().default(true),
     etcdSnapshots: z
       .strictObject({
-        schedule: z.string().default("0 */6 * * *"),
+        schedule: z.string().regex(CRON, "a cron schedule like 0 */6 * * *").default("0 */6 * * *"),
         retention: z.number().int().positive().default(12),
       })
       .optional(),
@@ -286,8 +370,8 @@ export const storage = z
             "delete-both-statefulset-and-deployment-pod",
           ])
           .default("delete-both-statefulset-and-deployment-pod"),
-        backupTarget: z.string().optional(),
-        snapshotSchedule: z.string().default("0 3 * * *"),
+        backupTarget: z.string().regex(URL_RE, "a backup URL like s3://bucket@region/").max(2048).optional(),
+        snapshotSchedule: z.string().regex(CRON, "a cron schedule like 0 3 * * *").default("0 3 * * *"),
       })
       .optional(),
   })
@@ -301,7 +385,16 @@ export const database = z
     vip: ipv4.optional().describe("Patroni: the address clients use (HAProxy to the primary)."),
     synchronous: z.boolean().default(false).describe("Zero data loss: writes wait for a standby."),
     storage: size.default("10GiB"),
-    backups: z.strictObject({ schedule: z.string(), destination: z.string().optional() }).optional(),
+    backups: z
+      .strictObject({
+        schedule: z.string().regex(CRON, "a cron schedule like 0 3 * * *"),
+        destination: z
+          .string()
+          .regex(URL_RE, "an object store URL like s3://bucket/path")
+          .max(2048)
+          .optional(),
+      })
+      .optional(),
   })
   .describe("A PostgreSQL cluster.");
 
@@ -330,19 +423,28 @@ export const service = z
     catalog: catalogName
       .optional()
       .describe("The catalogue entry; default: the service's own key if it is one."),
-    image: z.string().optional().describe("User apps: the container image."),
+    image: z
+      .string()
+      .regex(CONTAINER_IMAGE, "a container image like ghcr.io/owner/app:1.2")
+      .max(512)
+      .optional()
+      .describe("User apps: the container image."),
     port: z.number().int().min(1).max(65535).optional(),
     replicas: z.number().int().min(1).max(50).optional(),
     persistence: z
       .union([size, z.literal(false)])
       .optional()
       .describe("Volume size, or false."),
-    hostname: z.string().regex(HOSTNAME).optional(),
+    hostname: z.string().regex(HOSTNAME, "a host name like app.home.arpa").max(253).optional(),
     database: name.optional().describe("A database of `databases` it needs."),
     target: probability.optional().describe("Availability target, e.g. 99.9%."),
     runner: z.boolean().optional().describe("gitea/forgejo: deploy an Actions runner."),
     on: z.array(name).optional().describe("Run on these guests directly instead of in Kubernetes."),
-    version: z.string().optional().describe("Overrides the pinned chart/app version."),
+    version: z
+      .string()
+      .regex(VERSION, "a version like 1.2.3")
+      .optional()
+      .describe("Overrides the pinned chart/app version."),
     exposure: z
       .union([audience, z.array(audience).min(1)])
       .optional()
@@ -355,7 +457,12 @@ export const service = z
 export const wireguard = z.strictObject({
   guest: name.describe("The guest running the WireGuard endpoint."),
   network: name.optional().describe("Network the endpoint listens on; default the public one."),
-  endpoint: z.string().optional().describe("Public host name or address peers dial."),
+  endpoint: z
+    .string()
+    .regex(HOSTNAME, "a host name or an IPv4 address, without the port")
+    .max(253)
+    .optional()
+    .describe("Public host name or address peers dial (the port is `port`)."),
   port: z.number().int().min(1).max(65535).default(51820),
   tunnel: cidr.default("10.99.0.0/24"),
   exposes: z.array(name).min(1).describe("Networks reachable through the tunnel (seed 002: admin)."),
@@ -364,10 +471,10 @@ export const wireguard = z.strictObject({
 
 export const spec = z
   .strictObject({
-    $schema: z.string().optional(),
+    $schema: z.string().regex(/^\S+$/, "a path or URL without spaces").max(2048).optional(),
     version: z.literal(1).describe("Spec format version."),
     name: name.describe("The lab's name."),
-    description: z.string().optional(),
+    description: z.string().regex(PROSE, "text without control characters").max(10_000).optional(),
     networks: z.record(name, network),
     gear: z.record(name, gear).optional(),
     hosts: z.record(name, host),
@@ -382,8 +489,8 @@ export const spec = z
     vpn: z.strictObject({ wireguard: wireguard }).optional(),
     dns: z
       .strictObject({
-        domain: z.string().regex(HOSTNAME).default("home.arpa"),
-        records: z.record(z.string().regex(HOSTNAME), ipv4).optional(),
+        domain: z.string().regex(HOSTNAME, "a DNS domain like home.arpa").max(253).default("home.arpa"),
+        records: z.record(z.string().regex(HOSTNAME, "a DNS name like nas").max(253), ipv4).optional(),
       })
       .optional(),
     access: z
@@ -392,8 +499,10 @@ export const spec = z
           .string()
           .regex(/^[a-z_][a-z0-9_-]{0,31}$/)
           .default("hlab"),
-        sshKeys: z.array(z.string().regex(/^(ssh-(ed25519|rsa)|ecdsa-sha2-nistp\d+) \S+/)).default([]),
-        timezone: z.string().default("Etc/UTC"),
+        sshKeys: z
+          .array(z.string().regex(SSH_KEY, "one public key line: ssh-ed25519 AAAA... comment").max(16_384))
+          .default([]),
+        timezone: z.string().regex(TIMEZONE, "a time zone like Europe/Paris").max(64).default("Etc/UTC"),
       })
       .optional(),
     gitops: z
@@ -401,7 +510,7 @@ export const spec = z
         repository: z
           .string()
           .regex(
-            /^(https?:\/\/\S+|ssh:\/\/\S+|[\w.-]+@[\w.-]+:\S+)$/,
+            new RegExp(`^((https?|ssh)://${URL_CHARS}+|[\\w.-]+@[\\w.-]+:${URL_CHARS}+)$`),
             "an https://, ssh:// or user@host:path Git URL",
           )
           .describe(
@@ -427,7 +536,10 @@ export const spec = z
             gear: reliability.optional(),
           })
           .optional(),
-        timings: z.record(z.string(), duration).optional().describe("Overrides of failover timings by name."),
+        timings: z
+          .record(z.string().regex(/^[a-z][a-zA-Z0-9.-]*$/, "a timing name like kubevip.failover"), duration)
+          .optional()
+          .describe("Overrides of failover timings by name."),
       })
       .optional(),
   })

@@ -118,7 +118,7 @@ for (const file of EXAMPLES) {
       if (k3s) {
         assert.match(
           k3s.join(" "),
-          new RegExp(`INSTALL_K3S_VERSION='${model.kubernetes!.version.replace("+", "\\+")}'`),
+          new RegExp(`INSTALL_K3S_VERSION=${model.kubernetes!.version.replace("+", "\\+")}(\\s|$)`),
         );
         assert.match(k3s.join(" "), /INSTALL_K3S_SKIP_START=true/);
       }

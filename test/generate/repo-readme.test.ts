@@ -57,7 +57,7 @@ test("phase 3 installs the K3s token from the store on every K3s node, and start
     const addr = model.guests.find((g) => g.name === n)!.address.lan!;
     assert.ok(
       script.includes(
-        `secret secrets/k3s-token.sops.yaml '["value"]' hlab@${addr} "sudo " /etc/rancher/k3s/token`,
+        `secret secrets/k3s-token.sops.yaml '["value"]' hlab@${addr} 'sudo ' /etc/rancher/k3s/token`,
       ),
       n,
     );

@@ -1,6 +1,7 @@
 // Who the K3s nodes are and how they are installed: shared by the K3s configs, cloud-init (which
 // installs the pinned binary) and the bootstrap scripts (which start the servers in order).
 import type { Guest, Kubernetes, Model } from "../../model/model.js";
+import { shellQuote } from "../shell-quote.js";
 
 export const K3S_CONFIG = "/etc/rancher/k3s/config.yaml";
 /** Installed at deploy time from the encrypted store; never written into a generated file. */
@@ -62,10 +63,10 @@ export const joinUrl = (k8s: Kubernetes): string => `https://${k8s.api.endpoint}
  */
 export function k3sInstallCommand(k8s: Kubernetes, role: K3sRole): string {
   const env = [
-    `INSTALL_K3S_VERSION='${k8s.version}'`,
+    `INSTALL_K3S_VERSION=${shellQuote(k8s.version)}`,
     "INSTALL_K3S_SKIP_ENABLE=true",
     "INSTALL_K3S_SKIP_START=true",
-    `INSTALL_K3S_EXEC='${role}'`,
+    `INSTALL_K3S_EXEC=${shellQuote(role)}`,
   ];
   return `curl -sfL https://get.k3s.io | ${env.join(" ")} sh -s -`;
 }

@@ -11,6 +11,7 @@ import { BOOTSTRAP_FILE } from "../corosync/paths.js";
 import { kubeVipHoldsApi } from "../kube-vip/kube-vip.js";
 import { k3sInstallCommand, k3sNodes, k3sService, K3S_API_PORT, type K3sNode } from "../k3s/k3s-nodes.js";
 import { TOFU_DIR } from "../opentofu/opentofu.js";
+import { shellQuote as q } from "../shell-quote.js";
 
 export interface Phase {
   number: number;
@@ -26,6 +27,19 @@ export interface Phase {
 const PHASE4_COMPONENTS = ["metallb", "prometheus-operator-crds", "longhorn"];
 
 export const kubeconfigPath = (model: Model): string => `\${HLAB_KUBECONFIG:-$HOME/.kube/${model.name}.yaml}`;
+
+/**
+ * The same path in a script: the lab's name enters as a quoted assignment, so the double-quoted
+ * expansion that follows never parses a spec value.
+ */
+const kubeconfigLines = (model: Model, assign: string): string[] => [
+  `lab=${q(model.name)}`,
+  `${assign}="\${HLAB_KUBECONFIG:-$HOME/.kube/$lab.yaml}"`,
+];
+
+/** `$SSH TARGET 'COMMAND'`: the command is one word for the local shell, parsed again by the remote one. */
+const remote = (target: string, command: string, flags = ""): string =>
+  `$SSH ${flags ? `${flags} ` : ""}${q(target)} ${q(command)}`;
 
 const script = (model: Model, n: number, name: string, purpose: string, body: string[]): GeneratedFile => ({
   path: `bootstrap/${n}-${name}.sh`,
@@ -112,11 +126,12 @@ function phase1(model: Model): Phase {
   ];
   for (const n of px.nodes) {
     const target = `root@${hostAddress(model, n)}`;
+    const dir = q(`proxmox/${n}`);
     body.push(
-      `if [ -d proxmox/${n} ]; then`,
-      `  push proxmox/${n} ${target} ""`,
-      `  activate proxmox/${n} ${target} ""`,
-      `  $SSH ${target} "ifreload -a"`,
+      `if [ -d ${dir} ]; then`,
+      `  push ${dir} ${q(target)} ''`,
+      `  activate ${dir} ${q(target)} ''`,
+      `  ${remote(target, "ifreload -a")}`,
       "fi",
     );
   }
@@ -124,20 +139,30 @@ function phase1(model: Model): Phase {
   if (layout) {
     const [first, ...rest] = layout.nodes;
     const links = (rings: (string | undefined)[]): string =>
-      rings.flatMap((a, i) => (a ? [`--link${i} ${a}`] : [])).join(" ");
+      rings.flatMap((a, i) => (a ? [`--link${i} ${q(a)}`] : [])).join(" ");
     const firstAddr = first!.rings.find((a) => a) ?? hostAddress(model, first!.name);
     body.push(
       "",
       `# The cluster: created on ${first!.name}, joined by the others one at a time (pvecm asks for ${first!.name}'s root password).`,
-      `$SSH root@${firstAddr} "pvecm status >/dev/null 2>&1 || pvecm create ${layout.name} ${links(first!.rings)}"`,
-      ...rest.map(
-        (nd) =>
-          `$SSH -t root@${hostAddress(model, nd.name)} "pvecm status >/dev/null 2>&1 || pvecm add ${firstAddr} ${links(nd.rings)} --nodeid ${nd.nodeid}"`,
+      remote(
+        `root@${firstAddr}`,
+        `pvecm status >/dev/null 2>&1 || pvecm create ${q(layout.name)} ${links(first!.rings)}`,
+      ),
+      ...rest.map((nd) =>
+        remote(
+          `root@${hostAddress(model, nd.name)}`,
+          `pvecm status >/dev/null 2>&1 || pvecm add ${q(firstAddr)} ${links(nd.rings)} --nodeid ${nd.nodeid}`,
+          "-t",
+        ),
       ),
     );
     if (layout.quorum.kind === "qdevice") {
       body.push(
-        `$SSH -t root@${firstAddr} "pvecm status | grep -q Qdevice || pvecm qdevice setup ${layout.quorum.host}"`,
+        remote(
+          `root@${firstAddr}`,
+          `pvecm status | grep -q Qdevice || pvecm qdevice setup ${q(layout.quorum.host)}`,
+          "-t",
+        ),
       );
     }
   }
@@ -146,11 +171,14 @@ function phase1(model: Model): Phase {
   body.push(
     "",
     "# OpenTofu uploads cloud-init files as snippets, which a fresh Proxmox VE does not allow.",
-    `$SSH root@${hostAddress(model, px.nodes[0]!)} "pvesm set ${snippets?.name ?? "local"} --content ${content.join(",")}"`,
+    remote(
+      `root@${hostAddress(model, px.nodes[0]!)}`,
+      `pvesm set ${q(snippets?.name ?? "local")} --content ${q(content.join(","))}`,
+    ),
   );
   if (layout)
     body.push(
-      `echo "Cluster formed. Last step: install the generated corosync.conf as ${BOOTSTRAP_FILE} explains."`,
+      `echo ${q(`Cluster formed. Last step: install the generated corosync.conf as ${BOOTSTRAP_FILE} explains.`)}`,
     );
   const s = script(model, 1, "proxmox", "install the Proxmox hosts' files and form the cluster.", body);
   return {
@@ -171,8 +199,8 @@ function phase2(model: Model): Phase {
     return { number: 2, title, what: "No VM or container in the spec: nothing to do." };
   const s = script(model, 2, "vms", "create the VMs and containers on Proxmox VE with OpenTofu.", [
     `: "\${TF_VAR_proxmox_api_token:?export TF_VAR_proxmox_api_token='user@pam!token-id=secret' (an API token), then run again}"`,
-    `tofu -chdir=${TOFU_DIR} init -input=false`,
-    `tofu -chdir=${TOFU_DIR} apply`,
+    `tofu ${q(`-chdir=${TOFU_DIR}`)} init -input=false`,
+    `tofu ${q(`-chdir=${TOFU_DIR}`)} apply`,
   ]);
   return {
     number: 2,
@@ -195,10 +223,10 @@ function osSetup(model: Model, guest: Guest, target: string, sudo: string): stri
   // A container cannot load kernel modules: its host does.
   const modules = guest.kind === "lxc" ? [] : setup.modules;
   return [
-    `$SSH ${target} '${sudo}sh -s' <<'REMOTE'`,
+    `$SSH ${q(target)} ${q(`${sudo}sh -s`)} <<'REMOTE'`,
     "set -eu",
     "apt-get update -qq",
-    `DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ${setup.packages.join(" ")}`,
+    `DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ${setup.packages.map(q).join(" ")}`,
     ...(setup.sysctls.length
       ? ["cat > /etc/sysctl.d/90-hlab.conf <<'EOF'", ...sysctlFile(setup).trimEnd().split("\n"), "EOF"]
       : []),
@@ -207,23 +235,24 @@ function osSetup(model: Model, guest: Guest, target: string, sudo: string): stri
           "cat > /etc/modules-load.d/hlab.conf <<'EOF'",
           ...modules,
           "EOF",
-          ...modules.map((m) => `modprobe ${m}`),
+          ...modules.map((m) => `modprobe ${q(m)}`),
         ]
       : []),
-    ...setup.services.map((svc) => `systemctl enable --now ${svc}`),
+    ...setup.services.map((svc) => `systemctl enable --now ${q(svc)}`),
     "REMOTE",
   ];
 }
 
 function prepareGuest(model: Model, guest: Guest, installs: readonly SecretInstall[]): string[] {
   const { target, sudo } = login(model, guest, guestAddress(model, guest));
-  const lines = [`# ${guest.name} (${guest.kind} on ${guest.host}, ${guest.role})`, `wait_ssh ${target}`];
-  if (guest.kind === "vm") lines.push(`$SSH ${target} "cloud-init status --wait >/dev/null || true"`);
+  const dir = q(`nodes/${guest.name}`);
+  const lines = [`# ${guest.name} (${guest.kind} on ${guest.host}, ${guest.role})`, `wait_ssh ${q(target)}`];
+  if (guest.kind === "vm") lines.push(remote(target, "cloud-init status --wait >/dev/null || true"));
   else lines.push(...osSetup(model, guest, target, sudo));
-  lines.push(`if [ -d nodes/${guest.name} ]; then push nodes/${guest.name} ${target} "${sudo}"; fi`);
+  lines.push(`if [ -d ${dir} ]; then push ${dir} ${q(target)} ${q(sudo)}; fi`);
   for (const i of installsFor(installs, "guest", guest.name))
-    lines.push(`secret ${i.file} '${i.extract}' ${target} "${sudo}" ${i.installPath}`);
-  lines.push(`if [ -d nodes/${guest.name} ]; then activate nodes/${guest.name} ${target} "${sudo}"; fi`, "");
+    lines.push(`secret ${q(i.file)} ${q(i.extract)} ${q(target)} ${q(sudo)} ${q(i.installPath)}`);
+  lines.push(`if [ -d ${dir} ]; then activate ${dir} ${q(target)} ${q(sudo)}; fi`, "");
   return lines;
 }
 
@@ -231,10 +260,10 @@ function startK3s(model: Model, node: K3sNode): string[] {
   const { target, sudo } = login(model, node.guest, node.address);
   const k8s = model.kubernetes!;
   return [
-    `$SSH ${target} '${sudo}sh -s' <<'REMOTE'`,
+    `$SSH ${q(target)} ${q(`${sudo}sh -s`)} <<'REMOTE'`,
     "set -eu",
     `[ -x /usr/local/bin/k3s ] || ${k3sInstallCommand(k8s, node.role)}`,
-    `systemctl enable --now ${k3sService(node.role)}`,
+    `systemctl enable --now ${q(k3sService(node.role))}`,
     "REMOTE",
   ];
 }
@@ -252,27 +281,31 @@ function phase3(model: Model, ctx: GenerateContext): Phase {
   for (const g of ordered) body.push(...prepareGuest(model, g, installs));
   for (const host of model.proxmox?.nodes ?? []) {
     for (const i of installsFor(installs, "host", host))
-      body.push(`secret ${i.file} '${i.extract}' root@${hostAddress(model, host)} "" ${i.installPath}`);
+      body.push(
+        `secret ${q(i.file)} ${q(i.extract)} ${q(`root@${hostAddress(model, host)}`)} '' ${q(i.installPath)}`,
+      );
   }
   const [first, ...others] = nodes.filter((n) => n.role === "server");
   const agents = nodes.filter((n) => n.role === "agent");
   const firstLogin = login(model, first!.guest, first!.address);
   const kubectl = `${firstLogin.sudo}k3s kubectl`;
   body.push(
+    // $1 expands locally, so these remote commands stay in double quotes; the names passed are
+    // quoted at each call, and the schema keeps them to [a-z0-9-], which the remote shell reads as is.
     "# wait_node NAME: until the node has registered and is Ready.",
     "wait_node() {",
-    `  until $SSH ${firstLogin.target} "${kubectl} get node $1" >/dev/null 2>&1; do sleep 5; done`,
-    `  $SSH ${firstLogin.target} "${kubectl} wait --for=condition=Ready node/$1 --timeout=600s"`,
+    `  until $SSH ${q(firstLogin.target)} "${kubectl} get node $1" >/dev/null 2>&1; do sleep 5; done`,
+    `  $SSH ${q(firstLogin.target)} "${kubectl} wait --for=condition=Ready node/$1 --timeout=600s"`,
     "}",
     "",
     `# 2. ${first!.guest.name} first${first!.initialises ? ": it initialises embedded etcd" : ""}.`,
     ...startK3s(model, first!),
-    `wait_node ${first!.guest.name}`,
+    `wait_node ${q(first!.guest.name)}`,
   );
   if (kubeVipHoldsApi(k8s)) {
     body.push(
       `# kube-vip (deployed from the server's manifests) must hold the VIP before anyone joins through it.`,
-      `until $SSH ${firstLogin.target} "ip -o -4 addr show | grep -qw ${k8s.api.vip}"; do sleep 5; done`,
+      `until ${remote(firstLogin.target, `ip -o -4 addr show | grep -qw ${q(k8s.api.vip!)}`)}; do sleep 5; done`,
     );
   }
   if (others.length)
@@ -280,15 +313,15 @@ function phase3(model: Model, ctx: GenerateContext): Phase {
       "",
       `# 3. The other servers, one at a time: each joins through ${k8s.api.endpoint}:${K3S_API_PORT}.`,
     );
-  for (const n of others) body.push(...startK3s(model, n), `wait_node ${n.guest.name}`);
+  for (const n of others) body.push(...startK3s(model, n), `wait_node ${q(n.guest.name)}`);
   if (agents.length) body.push("", "# 4. Agents.");
-  for (const n of agents) body.push(...startK3s(model, n), `wait_node ${n.guest.name}`);
+  for (const n of agents) body.push(...startK3s(model, n), `wait_node ${q(n.guest.name)}`);
   body.push(
     "",
     "# Your kubeconfig, pointing at the API endpoint rather than at one server.",
-    `kubeconfig="${kubeconfigPath(model)}"`,
+    ...kubeconfigLines(model, "kubeconfig"),
     'mkdir -p "$(dirname "$kubeconfig")"',
-    `( umask 077; $SSH ${firstLogin.target} "${firstLogin.sudo}cat /etc/rancher/k3s/k3s.yaml" | sed "s/127.0.0.1/${k8s.api.endpoint}/" > "$kubeconfig" )`,
+    `( umask 077; ${remote(firstLogin.target, `${firstLogin.sudo}cat /etc/rancher/k3s/k3s.yaml`)} | sed ${q(`s/127.0.0.1/${k8s.api.endpoint}/`)} > "$kubeconfig" )`,
     'echo "K3s is up. export KUBECONFIG=$kubeconfig"',
   );
   const s = script(
@@ -321,11 +354,11 @@ function applyBootstrap(
   after: string[],
   before: string[] = [],
 ): GeneratedFile {
-  const list = PHASE4_COMPONENTS.join("|");
+  const list = PHASE4_COMPONENTS.map(q).join("|");
   return script(model, n, name, purpose, [
-    `export KUBECONFIG="${kubeconfigPath(model)}"`,
+    ...kubeconfigLines(model, "export KUBECONFIG"),
     ...before,
-    `for f in ${BOOTSTRAP_DIR}/*.yaml; do`,
+    `for f in ${q(BOOTSTRAP_DIR)}/*.yaml; do`,
     '  [ -f "$f" ] || continue',
     only
       ? `  case "$(basename "$f" .yaml)" in ${list}) ;; *) continue ;; esac`
@@ -374,7 +407,7 @@ function phase5(model: Model): Phase {
     "Argo CD and the root application; from here on, Git drives the cluster.",
     false,
     [
-      `kubectl -n ${ARGOCD_NAMESPACE} rollout status deployment/argocd-server --timeout=15m`,
+      `kubectl -n ${q(ARGOCD_NAMESPACE)} rollout status deployment/argocd-server --timeout=15m`,
       `echo "Argo CD is up. Push this repository where cluster/README.md says; Argo CD syncs from there."`,
     ],
     [

@@ -6,6 +6,7 @@ import type { GeneratedFile, GenerateContext, Generator, SecretRequest } from ".
 import { hashHeader, nodeFile } from "../artifact.js";
 import { exposureFacts } from "../../model/exposure.js";
 import type { Model, WireGuard } from "../../model/model.js";
+import { shellQuote } from "../shell-quote.js";
 import { WG_INTERFACE, peerSecretName, serverKeyPath, serverSecretName } from "./wireguard-names.js";
 
 /**
@@ -39,7 +40,8 @@ function serverConfig(model: Model, wg: WireGuard, ctx: GenerateContext): string
     `Address = ${wg.address}/${wg.tunnel.prefix}`,
     `ListenPort = ${wg.port}`,
     // No PrivateKey line: the key stays in the encrypted store until deploy installs it as a file.
-    `PostUp = wg set %i private-key ${serverKeyPath(wg)}`,
+    // wg-quick runs PostUp through bash: the path is one quoted word.
+    `PostUp = wg set %i private-key ${shellQuote(serverKeyPath(wg))}`,
   ].join("\n");
   const intro =
     `# WireGuard server on ${wg.guest} (${WG_INTERFACE}). Routing to ${wg.exposes.join(", ")} and the masquerade ` +

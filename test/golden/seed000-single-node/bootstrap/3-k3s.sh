@@ -53,9 +53,9 @@ EOF
 modprobe br_netfilter
 modprobe overlay
 REMOTE
-if [ -d nodes/k3s ]; then push nodes/k3s hlab@192.168.1.10 "sudo "; fi
-secret secrets/k3s-token.sops.yaml '["value"]' hlab@192.168.1.10 "sudo " /etc/rancher/k3s/token
-if [ -d nodes/k3s ]; then activate nodes/k3s hlab@192.168.1.10 "sudo "; fi
+if [ -d nodes/k3s ]; then push nodes/k3s hlab@192.168.1.10 'sudo '; fi
+secret secrets/k3s-token.sops.yaml '["value"]' hlab@192.168.1.10 'sudo ' /etc/rancher/k3s/token
+if [ -d nodes/k3s ]; then activate nodes/k3s hlab@192.168.1.10 'sudo '; fi
 
 # wait_node NAME: until the node has registered and is Ready.
 wait_node() {
@@ -66,13 +66,14 @@ wait_node() {
 # 2. k3s first.
 $SSH hlab@192.168.1.10 'sudo sh -s' <<'REMOTE'
 set -eu
-[ -x /usr/local/bin/k3s ] || curl -sfL https://get.k3s.io | INSTALL_K3S_VERSION='v1.36.3+k3s1' INSTALL_K3S_SKIP_ENABLE=true INSTALL_K3S_SKIP_START=true INSTALL_K3S_EXEC='server' sh -s -
+[ -x /usr/local/bin/k3s ] || curl -sfL https://get.k3s.io | INSTALL_K3S_VERSION=v1.36.3+k3s1 INSTALL_K3S_SKIP_ENABLE=true INSTALL_K3S_SKIP_START=true INSTALL_K3S_EXEC=server sh -s -
 systemctl enable --now k3s
 REMOTE
 wait_node k3s
 
 # Your kubeconfig, pointing at the API endpoint rather than at one server.
-kubeconfig="${HLAB_KUBECONFIG:-$HOME/.kube/homelab-single.yaml}"
+lab=homelab-single
+kubeconfig="${HLAB_KUBECONFIG:-$HOME/.kube/$lab.yaml}"
 mkdir -p "$(dirname "$kubeconfig")"
-( umask 077; $SSH hlab@192.168.1.10 "sudo cat /etc/rancher/k3s/k3s.yaml" | sed "s/127.0.0.1/192.168.1.10/" > "$kubeconfig" )
+( umask 077; $SSH hlab@192.168.1.10 'sudo cat /etc/rancher/k3s/k3s.yaml' | sed s/127.0.0.1/192.168.1.10/ > "$kubeconfig" )
 echo "K3s is up. export KUBECONFIG=$kubeconfig"

@@ -35,10 +35,10 @@ activate() {
 
 # The hosts' own files (network, firewall), loaded; then the bridges are reloaded.
 if [ -d proxmox/pve ]; then
-  push proxmox/pve root@10.10.1.1 ""
-  activate proxmox/pve root@10.10.1.1 ""
-  $SSH root@10.10.1.1 "ifreload -a"
+  push proxmox/pve root@10.10.1.1 ''
+  activate proxmox/pve root@10.10.1.1 ''
+  $SSH root@10.10.1.1 'ifreload -a'
 fi
 
 # OpenTofu uploads cloud-init files as snippets, which a fresh Proxmox VE does not allow.
-$SSH root@10.10.1.1 "pvesm set local --content iso,vztmpl,backup,snippets"
+$SSH root@10.10.1.1 'pvesm set local --content iso,vztmpl,backup,snippets'

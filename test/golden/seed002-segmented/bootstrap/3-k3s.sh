@@ -35,8 +35,8 @@ activate() {
 
 # 1. Every guest: its packages, its generated files, its secrets.
 # lb (lxc on pve, load-balancer)
-wait_ssh root@10.10.1.20
-$SSH root@10.10.1.20 'sh -s' <<'REMOTE'
+wait_ssh root@192.168.1.20
+$SSH root@192.168.1.20 'sh -s' <<'REMOTE'
 set -eu
 apt-get update -qq
 DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ca-certificates curl haproxy keepalived nftables
@@ -44,8 +44,8 @@ cat > /etc/sysctl.d/90-hlab.conf <<'EOF'
 net.ipv4.ip_nonlocal_bind = 1
 EOF
 REMOTE
-if [ -d nodes/lb ]; then push nodes/lb root@10.10.1.20 ""; fi
-if [ -d nodes/lb ]; then activate nodes/lb root@10.10.1.20 ""; fi
+if [ -d nodes/lb ]; then push nodes/lb root@192.168.1.20 ''; fi
+if [ -d nodes/lb ]; then activate nodes/lb root@192.168.1.20 ''; fi
 
 # vpn (lxc on pve, vpn)
 wait_ssh root@10.10.1.21
@@ -57,36 +57,36 @@ cat > /etc/sysctl.d/90-hlab.conf <<'EOF'
 net.ipv4.ip_forward = 1
 EOF
 REMOTE
-if [ -d nodes/vpn ]; then push nodes/vpn root@10.10.1.21 ""; fi
-secret secrets/wireguard/vpn.sops.yaml '["value"]' root@10.10.1.21 "" /etc/wireguard/vpn.key
-if [ -d nodes/vpn ]; then activate nodes/vpn root@10.10.1.21 ""; fi
+if [ -d nodes/vpn ]; then push nodes/vpn root@10.10.1.21 ''; fi
+secret secrets/wireguard/vpn.sops.yaml '["value"]' root@10.10.1.21 '' /etc/wireguard/vpn.key
+if [ -d nodes/vpn ]; then activate nodes/vpn root@10.10.1.21 ''; fi
 
 # manager (vm on pve, manager)
 wait_ssh hlab@10.10.1.30
-$SSH hlab@10.10.1.30 "cloud-init status --wait >/dev/null || true"
-if [ -d nodes/manager ]; then push nodes/manager hlab@10.10.1.30 "sudo "; fi
-if [ -d nodes/manager ]; then activate nodes/manager hlab@10.10.1.30 "sudo "; fi
+$SSH hlab@10.10.1.30 'cloud-init status --wait >/dev/null || true'
+if [ -d nodes/manager ]; then push nodes/manager hlab@10.10.1.30 'sudo '; fi
+if [ -d nodes/manager ]; then activate nodes/manager hlab@10.10.1.30 'sudo '; fi
 
 # k3s-1 (vm on pve, k3s-server)
 wait_ssh hlab@10.10.1.41
-$SSH hlab@10.10.1.41 "cloud-init status --wait >/dev/null || true"
-if [ -d nodes/k3s-1 ]; then push nodes/k3s-1 hlab@10.10.1.41 "sudo "; fi
-secret secrets/k3s-token.sops.yaml '["value"]' hlab@10.10.1.41 "sudo " /etc/rancher/k3s/token
-if [ -d nodes/k3s-1 ]; then activate nodes/k3s-1 hlab@10.10.1.41 "sudo "; fi
+$SSH hlab@10.10.1.41 'cloud-init status --wait >/dev/null || true'
+if [ -d nodes/k3s-1 ]; then push nodes/k3s-1 hlab@10.10.1.41 'sudo '; fi
+secret secrets/k3s-token.sops.yaml '["value"]' hlab@10.10.1.41 'sudo ' /etc/rancher/k3s/token
+if [ -d nodes/k3s-1 ]; then activate nodes/k3s-1 hlab@10.10.1.41 'sudo '; fi
 
 # k3s-2 (vm on pve, k3s-server)
 wait_ssh hlab@10.10.1.42
-$SSH hlab@10.10.1.42 "cloud-init status --wait >/dev/null || true"
-if [ -d nodes/k3s-2 ]; then push nodes/k3s-2 hlab@10.10.1.42 "sudo "; fi
-secret secrets/k3s-token.sops.yaml '["value"]' hlab@10.10.1.42 "sudo " /etc/rancher/k3s/token
-if [ -d nodes/k3s-2 ]; then activate nodes/k3s-2 hlab@10.10.1.42 "sudo "; fi
+$SSH hlab@10.10.1.42 'cloud-init status --wait >/dev/null || true'
+if [ -d nodes/k3s-2 ]; then push nodes/k3s-2 hlab@10.10.1.42 'sudo '; fi
+secret secrets/k3s-token.sops.yaml '["value"]' hlab@10.10.1.42 'sudo ' /etc/rancher/k3s/token
+if [ -d nodes/k3s-2 ]; then activate nodes/k3s-2 hlab@10.10.1.42 'sudo '; fi
 
 # k3s-3 (vm on pve, k3s-server)
 wait_ssh hlab@10.10.1.43
-$SSH hlab@10.10.1.43 "cloud-init status --wait >/dev/null || true"
-if [ -d nodes/k3s-3 ]; then push nodes/k3s-3 hlab@10.10.1.43 "sudo "; fi
-secret secrets/k3s-token.sops.yaml '["value"]' hlab@10.10.1.43 "sudo " /etc/rancher/k3s/token
-if [ -d nodes/k3s-3 ]; then activate nodes/k3s-3 hlab@10.10.1.43 "sudo "; fi
+$SSH hlab@10.10.1.43 'cloud-init status --wait >/dev/null || true'
+if [ -d nodes/k3s-3 ]; then push nodes/k3s-3 hlab@10.10.1.43 'sudo '; fi
+secret secrets/k3s-token.sops.yaml '["value"]' hlab@10.10.1.43 'sudo ' /etc/rancher/k3s/token
+if [ -d nodes/k3s-3 ]; then activate nodes/k3s-3 hlab@10.10.1.43 'sudo '; fi
 
 # wait_node NAME: until the node has registered and is Ready.
 wait_node() {
@@ -97,29 +97,30 @@ wait_node() {
 # 2. k3s-1 first: it initialises embedded etcd.
 $SSH hlab@10.10.1.41 'sudo sh -s' <<'REMOTE'
 set -eu
-[ -x /usr/local/bin/k3s ] || curl -sfL https://get.k3s.io | INSTALL_K3S_VERSION='v1.36.3+k3s1' INSTALL_K3S_SKIP_ENABLE=true INSTALL_K3S_SKIP_START=true INSTALL_K3S_EXEC='server' sh -s -
+[ -x /usr/local/bin/k3s ] || curl -sfL https://get.k3s.io | INSTALL_K3S_VERSION=v1.36.3+k3s1 INSTALL_K3S_SKIP_ENABLE=true INSTALL_K3S_SKIP_START=true INSTALL_K3S_EXEC=server sh -s -
 systemctl enable --now k3s
 REMOTE
 wait_node k3s-1
 # kube-vip (deployed from the server's manifests) must hold the VIP before anyone joins through it.
-until $SSH hlab@10.10.1.41 "ip -o -4 addr show | grep -qw 10.10.1.50"; do sleep 5; done
+until $SSH hlab@10.10.1.41 'ip -o -4 addr show | grep -qw 10.10.1.50'; do sleep 5; done
 
 # 3. The other servers, one at a time: each joins through 10.10.1.50:6443.
 $SSH hlab@10.10.1.42 'sudo sh -s' <<'REMOTE'
 set -eu
-[ -x /usr/local/bin/k3s ] || curl -sfL https://get.k3s.io | INSTALL_K3S_VERSION='v1.36.3+k3s1' INSTALL_K3S_SKIP_ENABLE=true INSTALL_K3S_SKIP_START=true INSTALL_K3S_EXEC='server' sh -s -
+[ -x /usr/local/bin/k3s ] || curl -sfL https://get.k3s.io | INSTALL_K3S_VERSION=v1.36.3+k3s1 INSTALL_K3S_SKIP_ENABLE=true INSTALL_K3S_SKIP_START=true INSTALL_K3S_EXEC=server sh -s -
 systemctl enable --now k3s
 REMOTE
 wait_node k3s-2
 $SSH hlab@10.10.1.43 'sudo sh -s' <<'REMOTE'
 set -eu
-[ -x /usr/local/bin/k3s ] || curl -sfL https://get.k3s.io | INSTALL_K3S_VERSION='v1.36.3+k3s1' INSTALL_K3S_SKIP_ENABLE=true INSTALL_K3S_SKIP_START=true INSTALL_K3S_EXEC='server' sh -s -
+[ -x /usr/local/bin/k3s ] || curl -sfL https://get.k3s.io | INSTALL_K3S_VERSION=v1.36.3+k3s1 INSTALL_K3S_SKIP_ENABLE=true INSTALL_K3S_SKIP_START=true INSTALL_K3S_EXEC=server sh -s -
 systemctl enable --now k3s
 REMOTE
 wait_node k3s-3
 
 # Your kubeconfig, pointing at the API endpoint rather than at one server.
-kubeconfig="${HLAB_KUBECONFIG:-$HOME/.kube/learning-lab.yaml}"
+lab=learning-lab
+kubeconfig="${HLAB_KUBECONFIG:-$HOME/.kube/$lab.yaml}"
 mkdir -p "$(dirname "$kubeconfig")"
-( umask 077; $SSH hlab@10.10.1.41 "sudo cat /etc/rancher/k3s/k3s.yaml" | sed "s/127.0.0.1/10.10.1.50/" > "$kubeconfig" )
+( umask 077; $SSH hlab@10.10.1.41 'sudo cat /etc/rancher/k3s/k3s.yaml' | sed s/127.0.0.1/10.10.1.50/ > "$kubeconfig" )
 echo "K3s is up. export KUBECONFIG=$kubeconfig"

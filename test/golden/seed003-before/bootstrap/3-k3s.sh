@@ -36,24 +36,24 @@ activate() {
 # 1. Every guest: its packages, its generated files, its secrets.
 # k3s-srv01 (vm on p1, k3s-server)
 wait_ssh hlab@192.168.1.103
-$SSH hlab@192.168.1.103 "cloud-init status --wait >/dev/null || true"
-if [ -d nodes/k3s-srv01 ]; then push nodes/k3s-srv01 hlab@192.168.1.103 "sudo "; fi
-secret secrets/k3s-token.sops.yaml '["value"]' hlab@192.168.1.103 "sudo " /etc/rancher/k3s/token
-if [ -d nodes/k3s-srv01 ]; then activate nodes/k3s-srv01 hlab@192.168.1.103 "sudo "; fi
+$SSH hlab@192.168.1.103 'cloud-init status --wait >/dev/null || true'
+if [ -d nodes/k3s-srv01 ]; then push nodes/k3s-srv01 hlab@192.168.1.103 'sudo '; fi
+secret secrets/k3s-token.sops.yaml '["value"]' hlab@192.168.1.103 'sudo ' /etc/rancher/k3s/token
+if [ -d nodes/k3s-srv01 ]; then activate nodes/k3s-srv01 hlab@192.168.1.103 'sudo '; fi
 
 # k3s-srv02 (vm on p1, k3s-server)
 wait_ssh hlab@192.168.1.104
-$SSH hlab@192.168.1.104 "cloud-init status --wait >/dev/null || true"
-if [ -d nodes/k3s-srv02 ]; then push nodes/k3s-srv02 hlab@192.168.1.104 "sudo "; fi
-secret secrets/k3s-token.sops.yaml '["value"]' hlab@192.168.1.104 "sudo " /etc/rancher/k3s/token
-if [ -d nodes/k3s-srv02 ]; then activate nodes/k3s-srv02 hlab@192.168.1.104 "sudo "; fi
+$SSH hlab@192.168.1.104 'cloud-init status --wait >/dev/null || true'
+if [ -d nodes/k3s-srv02 ]; then push nodes/k3s-srv02 hlab@192.168.1.104 'sudo '; fi
+secret secrets/k3s-token.sops.yaml '["value"]' hlab@192.168.1.104 'sudo ' /etc/rancher/k3s/token
+if [ -d nodes/k3s-srv02 ]; then activate nodes/k3s-srv02 hlab@192.168.1.104 'sudo '; fi
 
 # k3s-srv03 (vm on p2, k3s-server)
 wait_ssh hlab@192.168.1.105
-$SSH hlab@192.168.1.105 "cloud-init status --wait >/dev/null || true"
-if [ -d nodes/k3s-srv03 ]; then push nodes/k3s-srv03 hlab@192.168.1.105 "sudo "; fi
-secret secrets/k3s-token.sops.yaml '["value"]' hlab@192.168.1.105 "sudo " /etc/rancher/k3s/token
-if [ -d nodes/k3s-srv03 ]; then activate nodes/k3s-srv03 hlab@192.168.1.105 "sudo "; fi
+$SSH hlab@192.168.1.105 'cloud-init status --wait >/dev/null || true'
+if [ -d nodes/k3s-srv03 ]; then push nodes/k3s-srv03 hlab@192.168.1.105 'sudo '; fi
+secret secrets/k3s-token.sops.yaml '["value"]' hlab@192.168.1.105 'sudo ' /etc/rancher/k3s/token
+if [ -d nodes/k3s-srv03 ]; then activate nodes/k3s-srv03 hlab@192.168.1.105 'sudo '; fi
 
 # wait_node NAME: until the node has registered and is Ready.
 wait_node() {
@@ -64,7 +64,7 @@ wait_node() {
 # 2. k3s-srv01 first: it initialises embedded etcd.
 $SSH hlab@192.168.1.103 'sudo sh -s' <<'REMOTE'
 set -eu
-[ -x /usr/local/bin/k3s ] || curl -sfL https://get.k3s.io | INSTALL_K3S_VERSION='v1.36.3+k3s1' INSTALL_K3S_SKIP_ENABLE=true INSTALL_K3S_SKIP_START=true INSTALL_K3S_EXEC='server' sh -s -
+[ -x /usr/local/bin/k3s ] || curl -sfL https://get.k3s.io | INSTALL_K3S_VERSION=v1.36.3+k3s1 INSTALL_K3S_SKIP_ENABLE=true INSTALL_K3S_SKIP_START=true INSTALL_K3S_EXEC=server sh -s -
 systemctl enable --now k3s
 REMOTE
 wait_node k3s-srv01
@@ -72,19 +72,20 @@ wait_node k3s-srv01
 # 3. The other servers, one at a time: each joins through 192.168.1.103:6443.
 $SSH hlab@192.168.1.104 'sudo sh -s' <<'REMOTE'
 set -eu
-[ -x /usr/local/bin/k3s ] || curl -sfL https://get.k3s.io | INSTALL_K3S_VERSION='v1.36.3+k3s1' INSTALL_K3S_SKIP_ENABLE=true INSTALL_K3S_SKIP_START=true INSTALL_K3S_EXEC='server' sh -s -
+[ -x /usr/local/bin/k3s ] || curl -sfL https://get.k3s.io | INSTALL_K3S_VERSION=v1.36.3+k3s1 INSTALL_K3S_SKIP_ENABLE=true INSTALL_K3S_SKIP_START=true INSTALL_K3S_EXEC=server sh -s -
 systemctl enable --now k3s
 REMOTE
 wait_node k3s-srv02
 $SSH hlab@192.168.1.105 'sudo sh -s' <<'REMOTE'
 set -eu
-[ -x /usr/local/bin/k3s ] || curl -sfL https://get.k3s.io | INSTALL_K3S_VERSION='v1.36.3+k3s1' INSTALL_K3S_SKIP_ENABLE=true INSTALL_K3S_SKIP_START=true INSTALL_K3S_EXEC='server' sh -s -
+[ -x /usr/local/bin/k3s ] || curl -sfL https://get.k3s.io | INSTALL_K3S_VERSION=v1.36.3+k3s1 INSTALL_K3S_SKIP_ENABLE=true INSTALL_K3S_SKIP_START=true INSTALL_K3S_EXEC=server sh -s -
 systemctl enable --now k3s
 REMOTE
 wait_node k3s-srv03
 
 # Your kubeconfig, pointing at the API endpoint rather than at one server.
-kubeconfig="${HLAB_KUBECONFIG:-$HOME/.kube/k3s-lab.yaml}"
+lab=k3s-lab
+kubeconfig="${HLAB_KUBECONFIG:-$HOME/.kube/$lab.yaml}"
 mkdir -p "$(dirname "$kubeconfig")"
-( umask 077; $SSH hlab@192.168.1.103 "sudo cat /etc/rancher/k3s/k3s.yaml" | sed "s/127.0.0.1/192.168.1.103/" > "$kubeconfig" )
+( umask 077; $SSH hlab@192.168.1.103 'sudo cat /etc/rancher/k3s/k3s.yaml' | sed s/127.0.0.1/192.168.1.103/ > "$kubeconfig" )
 echo "K3s is up. export KUBECONFIG=$kubeconfig"

@@ -4,7 +4,8 @@
 set -eu
 cd "$(dirname "$0")/.."
 
-export KUBECONFIG="${HLAB_KUBECONFIG:-$HOME/.kube/k3s-lab.yaml}"
+lab=k3s-lab
+export KUBECONFIG="${HLAB_KUBECONFIG:-$HOME/.kube/$lab.yaml}"
 for f in cluster/bootstrap/*.yaml; do
   [ -f "$f" ] || continue
   case "$(basename "$f" .yaml)" in metallb|prometheus-operator-crds|longhorn) ;; *) continue ;; esac

@@ -4,7 +4,8 @@
 set -eu
 cd "$(dirname "$0")/.."
 
-export KUBECONFIG="${HLAB_KUBECONFIG:-$HOME/.kube/k3s-lab.yaml}"
+lab=k3s-lab
+export KUBECONFIG="${HLAB_KUBECONFIG:-$HOME/.kube/$lab.yaml}"
 # The services' Secrets first, decrypted with your age identity, so charts find them when they start.
 find secrets -name '*.sops.yaml' | sort | while read -r f; do
   grep -q '^kind: Secret' "$f" || continue

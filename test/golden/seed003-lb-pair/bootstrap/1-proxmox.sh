@@ -35,20 +35,20 @@ activate() {
 
 # The hosts' own files (network, firewall), loaded; then the bridges are reloaded.
 if [ -d proxmox/p1 ]; then
-  push proxmox/p1 root@192.168.1.101 ""
-  activate proxmox/p1 root@192.168.1.101 ""
-  $SSH root@192.168.1.101 "ifreload -a"
+  push proxmox/p1 root@192.168.1.101 ''
+  activate proxmox/p1 root@192.168.1.101 ''
+  $SSH root@192.168.1.101 'ifreload -a'
 fi
 if [ -d proxmox/p2 ]; then
-  push proxmox/p2 root@192.168.1.102 ""
-  activate proxmox/p2 root@192.168.1.102 ""
-  $SSH root@192.168.1.102 "ifreload -a"
+  push proxmox/p2 root@192.168.1.102 ''
+  activate proxmox/p2 root@192.168.1.102 ''
+  $SSH root@192.168.1.102 'ifreload -a'
 fi
 
 # The cluster: created on p1, joined by the others one at a time (pvecm asks for p1's root password).
-$SSH root@192.168.1.101 "pvecm status >/dev/null 2>&1 || pvecm create k3s-lab --link0 192.168.1.101"
-$SSH -t root@192.168.1.102 "pvecm status >/dev/null 2>&1 || pvecm add 192.168.1.101 --link0 192.168.1.102 --nodeid 2"
+$SSH root@192.168.1.101 'pvecm status >/dev/null 2>&1 || pvecm create k3s-lab --link0 192.168.1.101'
+$SSH -t root@192.168.1.102 'pvecm status >/dev/null 2>&1 || pvecm add 192.168.1.101 --link0 192.168.1.102 --nodeid 2'
 
 # OpenTofu uploads cloud-init files as snippets, which a fresh Proxmox VE does not allow.
-$SSH root@192.168.1.101 "pvesm set local --content iso,vztmpl,backup,snippets"
-echo "Cluster formed. Last step: install the generated corosync.conf as proxmox/bootstrap.md explains."
+$SSH root@192.168.1.101 'pvesm set local --content iso,vztmpl,backup,snippets'
+echo 'Cluster formed. Last step: install the generated corosync.conf as proxmox/bootstrap.md explains.'

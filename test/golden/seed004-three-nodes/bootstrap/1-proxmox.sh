@@ -35,26 +35,26 @@ activate() {
 
 # The hosts' own files (network, firewall), loaded; then the bridges are reloaded.
 if [ -d proxmox/pve-01 ]; then
-  push proxmox/pve-01 root@192.168.1.11 ""
-  activate proxmox/pve-01 root@192.168.1.11 ""
-  $SSH root@192.168.1.11 "ifreload -a"
+  push proxmox/pve-01 root@192.168.1.11 ''
+  activate proxmox/pve-01 root@192.168.1.11 ''
+  $SSH root@192.168.1.11 'ifreload -a'
 fi
 if [ -d proxmox/pve-02 ]; then
-  push proxmox/pve-02 root@192.168.1.12 ""
-  activate proxmox/pve-02 root@192.168.1.12 ""
-  $SSH root@192.168.1.12 "ifreload -a"
+  push proxmox/pve-02 root@192.168.1.12 ''
+  activate proxmox/pve-02 root@192.168.1.12 ''
+  $SSH root@192.168.1.12 'ifreload -a'
 fi
 if [ -d proxmox/pve-03 ]; then
-  push proxmox/pve-03 root@192.168.1.13 ""
-  activate proxmox/pve-03 root@192.168.1.13 ""
-  $SSH root@192.168.1.13 "ifreload -a"
+  push proxmox/pve-03 root@192.168.1.13 ''
+  activate proxmox/pve-03 root@192.168.1.13 ''
+  $SSH root@192.168.1.13 'ifreload -a'
 fi
 
 # The cluster: created on pve-01, joined by the others one at a time (pvecm asks for pve-01's root password).
-$SSH root@192.168.1.11 "pvecm status >/dev/null 2>&1 || pvecm create homelab --link0 192.168.1.11"
-$SSH -t root@192.168.1.12 "pvecm status >/dev/null 2>&1 || pvecm add 192.168.1.11 --link0 192.168.1.12 --nodeid 2"
-$SSH -t root@192.168.1.13 "pvecm status >/dev/null 2>&1 || pvecm add 192.168.1.11 --link0 192.168.1.13 --nodeid 3"
+$SSH root@192.168.1.11 'pvecm status >/dev/null 2>&1 || pvecm create homelab --link0 192.168.1.11'
+$SSH -t root@192.168.1.12 'pvecm status >/dev/null 2>&1 || pvecm add 192.168.1.11 --link0 192.168.1.12 --nodeid 2'
+$SSH -t root@192.168.1.13 'pvecm status >/dev/null 2>&1 || pvecm add 192.168.1.11 --link0 192.168.1.13 --nodeid 3'
 
 # OpenTofu uploads cloud-init files as snippets, which a fresh Proxmox VE does not allow.
-$SSH root@192.168.1.11 "pvesm set local --content snippets,iso,vztmpl,backup"
-echo "Cluster formed. Last step: install the generated corosync.conf as proxmox/bootstrap.md explains."
+$SSH root@192.168.1.11 'pvesm set local --content snippets,iso,vztmpl,backup'
+echo 'Cluster formed. Last step: install the generated corosync.conf as proxmox/bootstrap.md explains.'

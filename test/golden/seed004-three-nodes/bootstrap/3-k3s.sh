@@ -41,29 +41,29 @@ set -eu
 apt-get update -qq
 DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ca-certificates curl nftables
 REMOTE
-if [ -d nodes/annex ]; then push nodes/annex hlab@192.168.1.20 "sudo "; fi
-if [ -d nodes/annex ]; then activate nodes/annex hlab@192.168.1.20 "sudo "; fi
+if [ -d nodes/annex ]; then push nodes/annex hlab@192.168.1.20 'sudo '; fi
+if [ -d nodes/annex ]; then activate nodes/annex hlab@192.168.1.20 'sudo '; fi
 
 # k3s-1 (vm on pve-01, k3s-server)
 wait_ssh hlab@192.168.1.51
-$SSH hlab@192.168.1.51 "cloud-init status --wait >/dev/null || true"
-if [ -d nodes/k3s-1 ]; then push nodes/k3s-1 hlab@192.168.1.51 "sudo "; fi
-secret secrets/k3s-token.sops.yaml '["value"]' hlab@192.168.1.51 "sudo " /etc/rancher/k3s/token
-if [ -d nodes/k3s-1 ]; then activate nodes/k3s-1 hlab@192.168.1.51 "sudo "; fi
+$SSH hlab@192.168.1.51 'cloud-init status --wait >/dev/null || true'
+if [ -d nodes/k3s-1 ]; then push nodes/k3s-1 hlab@192.168.1.51 'sudo '; fi
+secret secrets/k3s-token.sops.yaml '["value"]' hlab@192.168.1.51 'sudo ' /etc/rancher/k3s/token
+if [ -d nodes/k3s-1 ]; then activate nodes/k3s-1 hlab@192.168.1.51 'sudo '; fi
 
 # k3s-2 (vm on pve-02, k3s-server)
 wait_ssh hlab@192.168.1.52
-$SSH hlab@192.168.1.52 "cloud-init status --wait >/dev/null || true"
-if [ -d nodes/k3s-2 ]; then push nodes/k3s-2 hlab@192.168.1.52 "sudo "; fi
-secret secrets/k3s-token.sops.yaml '["value"]' hlab@192.168.1.52 "sudo " /etc/rancher/k3s/token
-if [ -d nodes/k3s-2 ]; then activate nodes/k3s-2 hlab@192.168.1.52 "sudo "; fi
+$SSH hlab@192.168.1.52 'cloud-init status --wait >/dev/null || true'
+if [ -d nodes/k3s-2 ]; then push nodes/k3s-2 hlab@192.168.1.52 'sudo '; fi
+secret secrets/k3s-token.sops.yaml '["value"]' hlab@192.168.1.52 'sudo ' /etc/rancher/k3s/token
+if [ -d nodes/k3s-2 ]; then activate nodes/k3s-2 hlab@192.168.1.52 'sudo '; fi
 
 # k3s-3 (vm on pve-03, k3s-server)
 wait_ssh hlab@192.168.1.53
-$SSH hlab@192.168.1.53 "cloud-init status --wait >/dev/null || true"
-if [ -d nodes/k3s-3 ]; then push nodes/k3s-3 hlab@192.168.1.53 "sudo "; fi
-secret secrets/k3s-token.sops.yaml '["value"]' hlab@192.168.1.53 "sudo " /etc/rancher/k3s/token
-if [ -d nodes/k3s-3 ]; then activate nodes/k3s-3 hlab@192.168.1.53 "sudo "; fi
+$SSH hlab@192.168.1.53 'cloud-init status --wait >/dev/null || true'
+if [ -d nodes/k3s-3 ]; then push nodes/k3s-3 hlab@192.168.1.53 'sudo '; fi
+secret secrets/k3s-token.sops.yaml '["value"]' hlab@192.168.1.53 'sudo ' /etc/rancher/k3s/token
+if [ -d nodes/k3s-3 ]; then activate nodes/k3s-3 hlab@192.168.1.53 'sudo '; fi
 
 # wait_node NAME: until the node has registered and is Ready.
 wait_node() {
@@ -74,29 +74,30 @@ wait_node() {
 # 2. k3s-1 first: it initialises embedded etcd.
 $SSH hlab@192.168.1.51 'sudo sh -s' <<'REMOTE'
 set -eu
-[ -x /usr/local/bin/k3s ] || curl -sfL https://get.k3s.io | INSTALL_K3S_VERSION='v1.36.3+k3s1' INSTALL_K3S_SKIP_ENABLE=true INSTALL_K3S_SKIP_START=true INSTALL_K3S_EXEC='server' sh -s -
+[ -x /usr/local/bin/k3s ] || curl -sfL https://get.k3s.io | INSTALL_K3S_VERSION=v1.36.3+k3s1 INSTALL_K3S_SKIP_ENABLE=true INSTALL_K3S_SKIP_START=true INSTALL_K3S_EXEC=server sh -s -
 systemctl enable --now k3s
 REMOTE
 wait_node k3s-1
 # kube-vip (deployed from the server's manifests) must hold the VIP before anyone joins through it.
-until $SSH hlab@192.168.1.51 "ip -o -4 addr show | grep -qw 192.168.1.50"; do sleep 5; done
+until $SSH hlab@192.168.1.51 'ip -o -4 addr show | grep -qw 192.168.1.50'; do sleep 5; done
 
 # 3. The other servers, one at a time: each joins through 192.168.1.50:6443.
 $SSH hlab@192.168.1.52 'sudo sh -s' <<'REMOTE'
 set -eu
-[ -x /usr/local/bin/k3s ] || curl -sfL https://get.k3s.io | INSTALL_K3S_VERSION='v1.36.3+k3s1' INSTALL_K3S_SKIP_ENABLE=true INSTALL_K3S_SKIP_START=true INSTALL_K3S_EXEC='server' sh -s -
+[ -x /usr/local/bin/k3s ] || curl -sfL https://get.k3s.io | INSTALL_K3S_VERSION=v1.36.3+k3s1 INSTALL_K3S_SKIP_ENABLE=true INSTALL_K3S_SKIP_START=true INSTALL_K3S_EXEC=server sh -s -
 systemctl enable --now k3s
 REMOTE
 wait_node k3s-2
 $SSH hlab@192.168.1.53 'sudo sh -s' <<'REMOTE'
 set -eu
-[ -x /usr/local/bin/k3s ] || curl -sfL https://get.k3s.io | INSTALL_K3S_VERSION='v1.36.3+k3s1' INSTALL_K3S_SKIP_ENABLE=true INSTALL_K3S_SKIP_START=true INSTALL_K3S_EXEC='server' sh -s -
+[ -x /usr/local/bin/k3s ] || curl -sfL https://get.k3s.io | INSTALL_K3S_VERSION=v1.36.3+k3s1 INSTALL_K3S_SKIP_ENABLE=true INSTALL_K3S_SKIP_START=true INSTALL_K3S_EXEC=server sh -s -
 systemctl enable --now k3s
 REMOTE
 wait_node k3s-3
 
 # Your kubeconfig, pointing at the API endpoint rather than at one server.
-kubeconfig="${HLAB_KUBECONFIG:-$HOME/.kube/homelab.yaml}"
+lab=homelab
+kubeconfig="${HLAB_KUBECONFIG:-$HOME/.kube/$lab.yaml}"
 mkdir -p "$(dirname "$kubeconfig")"
-( umask 077; $SSH hlab@192.168.1.51 "sudo cat /etc/rancher/k3s/k3s.yaml" | sed "s/127.0.0.1/192.168.1.50/" > "$kubeconfig" )
+( umask 077; $SSH hlab@192.168.1.51 'sudo cat /etc/rancher/k3s/k3s.yaml' | sed s/127.0.0.1/192.168.1.50/ > "$kubeconfig" )
 echo "K3s is up. export KUBECONFIG=$kubeconfig"

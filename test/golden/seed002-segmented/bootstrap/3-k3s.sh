@@ -35,8 +35,8 @@ activate() {
 
 # 1. Every guest: its packages, its generated files, its secrets.
 # lb (lxc on pve, load-balancer)
-wait_ssh root@192.168.1.20
-$SSH root@192.168.1.20 'sh -s' <<'REMOTE'
+wait_ssh root@10.10.1.20
+$SSH root@10.10.1.20 'sh -s' <<'REMOTE'
 set -eu
 apt-get update -qq
 DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ca-certificates curl haproxy keepalived nftables
@@ -44,8 +44,8 @@ cat > /etc/sysctl.d/90-hlab.conf <<'EOF'
 net.ipv4.ip_nonlocal_bind = 1
 EOF
 REMOTE
-if [ -d nodes/lb ]; then push nodes/lb root@192.168.1.20 ''; fi
-if [ -d nodes/lb ]; then activate nodes/lb root@192.168.1.20 ''; fi
+if [ -d nodes/lb ]; then push nodes/lb root@10.10.1.20 ''; fi
+if [ -d nodes/lb ]; then activate nodes/lb root@10.10.1.20 ''; fi
 
 # vpn (lxc on pve, vpn)
 wait_ssh root@10.10.1.21

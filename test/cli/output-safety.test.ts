@@ -5,23 +5,10 @@ import { copyFile, mkdir, readFile, stat, symlink, writeFile } from "node:fs/pro
 import { join } from "node:path";
 import { test } from "node:test";
 import { main } from "../../src/cli/main.js";
-import type { Io } from "../../src/cli/output.js";
+import { captureIo } from "./capture-io.js";
 import { tempDir, testIdentity } from "../secrets/test-identity.js";
 
-function io(): Io & { stdout: string; stderr: string } {
-  const o = {
-    stdout: "",
-    stderr: "",
-    color: false,
-    out(t: string) {
-      o.stdout += t.endsWith("\n") ? t : t + "\n";
-    },
-    err(t: string) {
-      o.stderr += t.endsWith("\n") ? t : t + "\n";
-    },
-  };
-  return o;
-}
+const io = captureIo;
 
 const SPEC = "examples/seed004-three-nodes.yaml";
 const OTHER_SPEC = "examples/seed002-segmented.yaml";

@@ -3,22 +3,9 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { main } from "../../src/cli/main.js";
-import type { Io } from "../../src/cli/output.js";
+import { captureIo } from "./capture-io.js";
 
-function io(): Io & { stdout: string; stderr: string } {
-  const o = {
-    stdout: "",
-    stderr: "",
-    color: false,
-    out(t: string) {
-      o.stdout += t + "\n";
-    },
-    err(t: string) {
-      o.stderr += t + "\n";
-    },
-  };
-  return o;
-}
+const io = captureIo;
 
 const SPEC = "examples/seed000-single-node.yaml";
 

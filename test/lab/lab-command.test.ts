@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
 import { main } from "../../src/cli/main.js";
-import type { Io } from "../../src/cli/output.js";
+import { captureIo } from "../cli/capture-io.js";
 import { labDown } from "../../src/lab/lifecycle.js";
 import { listLabs } from "../../src/lab/state.js";
 import { skipReason } from "./harness.js";
@@ -16,20 +16,7 @@ const stateDir = mkdtempSync(join(tmpdir(), "hlab-lab-state-"));
 process.env.HLAB_LAB_STATE_DIR = stateDir;
 after(() => rmSync(stateDir, { recursive: true, force: true }));
 
-function io(): Io & { stdout: string; stderr: string } {
-  const o = {
-    stdout: "",
-    stderr: "",
-    color: false,
-    out(t: string) {
-      o.stdout += t + "\n";
-    },
-    err(t: string) {
-      o.stderr += t + "\n";
-    },
-  };
-  return o;
-}
+const io = captureIo;
 
 const asRoot = process.getuid?.() === 0;
 

@@ -3,23 +3,10 @@ import { mkdir, readFile, rename, stat, symlink, writeFile } from "node:fs/promi
 import { join } from "node:path";
 import { test } from "node:test";
 import { main } from "../../src/cli/main.js";
-import type { Io } from "../../src/cli/output.js";
+import { captureIo } from "../cli/capture-io.js";
 import { tempDir } from "./test-identity.js";
 
-function io(): Io & { stdout: string; stderr: string } {
-  const o = {
-    stdout: "",
-    stderr: "",
-    color: false,
-    out(t: string) {
-      o.stdout += t.endsWith("\n") ? t : t + "\n";
-    },
-    err(t: string) {
-      o.stderr += t.endsWith("\n") ? t : t + "\n";
-    },
-  };
-  return o;
-}
+const io = captureIo;
 
 test("secrets init → build → list / show / rotate / update-keys", async () => {
   const home = await tempDir("hlab-home-");

@@ -158,7 +158,8 @@ export async function outputRoot(outDir: string, opts: { create: boolean; flag?:
   return root;
 }
 
-async function makeOneFolder(dir: string, what: string): Promise<void> {
+/** One folder level, never through a link: Node's recursive mkdir spins forever under /proc. */
+export async function makeOneFolder(dir: string, what: string): Promise<void> {
   try {
     await mkdir(dir);
   } catch (err) {

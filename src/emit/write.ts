@@ -3,10 +3,10 @@
 // out-root.ts; this module writes the single files commands are pointed at (a starter spec, the JSON
 // Schema, an SVG, an identity) and hlab's own state.
 import { constants } from "node:fs";
-import { lstat, mkdir, open, readFile, stat, writeFile } from "node:fs/promises";
+import { lstat, open, readFile, stat, writeFile } from "node:fs/promises";
 import { basename, dirname, resolve } from "node:path";
 import { UserError } from "../diagnostic/user-error.js";
-import { replaceAtomically } from "./out-root.js";
+import { makeOneFolder, replaceAtomically } from "./out-root.js";
 
 /** Deeper than any real folder; bounds the walk up to an existing parent. */
 const MAX_DEPTH = 64;
@@ -48,17 +48,7 @@ export async function makeFolders(dir: string): Promise<void> {
       at = dirname(at);
     }
   }
-  for (const d of missing) {
-    try {
-      await mkdir(d);
-    } catch (err) {
-      if (errno(err) !== "EEXIST")
-        throw new UserError(
-          `cannot create ${d}: ${(err as Error).message}`,
-          "give a folder you may write to",
-        );
-    }
-  }
+  for (const d of missing) await makeOneFolder(d, d);
 }
 
 const cannotWrite = (path: string, err: unknown): UserError =>

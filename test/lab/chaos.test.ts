@@ -26,17 +26,22 @@ test("faults read from the command line", async () => {
   assert.equal(parseFaultArgs(p, "freeze", ["k3s-srv01"], {}).process, undefined);
 });
 
-test("fault mistakes say what would be right", async () => {
-  const p = await plan();
-  const fails = (kind: string, targets: string[], opts = {}): FaultError => {
+/** The FaultError a fault on this plan is refused with; fails the test when it is accepted. */
+const refusal =
+  (p: Awaited<ReturnType<typeof plan>>) =>
+  (kind: string, targets: string[], opts = {}): FaultError => {
     try {
       parseFaultArgs(p, kind, targets, opts);
     } catch (err) {
       assert.ok(err instanceof FaultError);
       return err;
     }
-    throw new Error("expected a FaultError");
+    throw new Error(`expected ${kind} ${targets.join(" ")} to be refused`);
   };
+
+test("fault mistakes say what would be right", async () => {
+  const p = await plan();
+  const fails = refusal(p);
   assert.match(fails("host-dwn", ["p1"]).hint, /host-down/);
   assert.match(fails("host-down", ["p9"]).message, /unknown host or guest `p9`/);
   assert.match(fails("host-down", ["k3s-lb01"]).hint, /guest-down|host-down p1/);
@@ -48,15 +53,7 @@ test("fault mistakes say what would be right", async () => {
 
 test("faults that would do nothing are refused, naming what exists", async () => {
   const p = await plan();
-  const fails = (kind: string, targets: string[], opts = {}): FaultError => {
-    try {
-      parseFaultArgs(p, kind, targets, opts);
-    } catch (err) {
-      assert.ok(err instanceof FaultError);
-      return err;
-    }
-    throw new Error(`expected ${kind} ${targets.join(" ")} to be refused`);
-  };
+  const fails = refusal(p);
   const noNic = fails("nic-flap", ["p1:nosuchnic"], { everyMs: 2000 });
   assert.match(noNic.message, /p1 has no NIC `nosuchnic`/);
   assert.match(noNic.hint, /eth0/);

@@ -3,7 +3,7 @@
 import { resolve } from "node:path";
 import type { Command } from "commander";
 import { hasErrors, type Diagnostic } from "../diagnostic/diagnostic.js";
-import { build } from "../generate/build.js";
+import { build } from "../pipeline/build.js";
 import { IdentityError, resolveRecipients } from "../secrets/identity.js";
 import { loadSpecFile } from "../spec/load.js";
 import { diagnosticsJson, EXIT_FINDINGS, EXIT_OK, printDiagnostics, UsageError, type Io } from "./output.js";

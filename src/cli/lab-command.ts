@@ -27,7 +27,7 @@ import { isUserError } from "../diagnostic/user-error.js";
 import { didYouMean } from "../util/suggest.js";
 import { writeOwnedFile } from "../emit/write.js";
 import { loadSpecFile } from "../spec/load.js";
-import { durationMs } from "../spec/units.js";
+import { durationMs } from "../model/units.js";
 import type { Model } from "../model/model.js";
 import { EXIT_FINDINGS, EXIT_OK, printDiagnostics, UsageError, type Io } from "./output.js";
 

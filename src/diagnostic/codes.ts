@@ -69,7 +69,7 @@ export const CODES = {
   HL125: { severity: "warning", title: "admin service exposed to a public network" },
   HL126: { severity: "warning", title: "service unreachable by clients it is exposed to" },
   HL127: { severity: "warning", title: "service reachable from a network it is not exposed to" },
-  // hlab build: the secret store and the output tree (src/generate/build.ts, src/emit/, src/secrets/).
+  // hlab build: the secret store and the output tree (src/pipeline/build.ts, src/emit/, src/secrets/).
   HL300: { severity: "error", title: "secret store cannot hold a requested secret" },
   HL301: { severity: "warning", title: "secret encrypted for other recipients than the spec's" },
   HL302: { severity: "error", title: "a file hlab does not own is in the way of a generated file" },

@@ -5,7 +5,7 @@
 // --force hands it over, so a tree is never left half-built. Every path goes through out-root.ts.
 import type { Code } from "../diagnostic/codes.js";
 import { UserError } from "../diagnostic/user-error.js";
-import type { GeneratedFile } from "../generate/artifact.js";
+import type { GeneratedFile } from "../artifact/artifact.js";
 import {
   emptyManifest,
   MANIFEST_PATH,

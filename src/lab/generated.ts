@@ -2,8 +2,8 @@
 // public keys are fixed dummies; secrets a config reads from a file get a throwaway value that
 // lives only in the lab's run directory and is never printed.
 import { randomBytes } from "node:crypto";
-import type { GenerateContext, GeneratedFile, SecretRequest } from "../generate/artifact.js";
-import { generateAll, secretRequests } from "../generate/registry.js";
+import type { GenerateContext, GeneratedFile, SecretRequest } from "../artifact/artifact.js";
+import { generateAll, secretRequests } from "../pipeline/registry.js";
 import type { Model } from "../model/model.js";
 
 /** A valid-looking Curve25519 public key (32 zero bytes): the lab never brings WireGuard up. */

@@ -12,7 +12,7 @@ import {
 } from "../diagnostic/diagnostic.js";
 import { issuesToDiagnostics } from "../spec/schema-issues.js";
 import { parseYamlText, readBoundedText } from "../spec/load.js";
-import { durationMs } from "../spec/units.js";
+import { durationMs } from "../model/units.js";
 import { didYouMean } from "../util/suggest.js";
 import { checkTarget, FAULT_KINDS, type FaultKind } from "./chaos.js";
 import type { LabPlan } from "./lab-plan.js";

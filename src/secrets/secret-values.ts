@@ -1,7 +1,7 @@
 // Fresh secret values by kind. Alphabets stay alphanumeric so a value never needs quoting in a
 // config file or a shell; lengths give well over 128 bits of entropy.
 import { createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, randomInt } from "node:crypto";
-import type { SecretKind } from "../generate/artifact.js";
+import type { SecretKind } from "../artifact/artifact.js";
 
 const ALPHANUMERIC = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 

@@ -7,7 +7,7 @@ import { lstat, readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { UserError } from "../diagnostic/user-error.js";
 import { readInside } from "../emit/out-root.js";
-import type { GeneratedFile, SecretKind, SecretRequest } from "../generate/artifact.js";
+import type { GeneratedFile, SecretKind, SecretRequest } from "../artifact/artifact.js";
 import { decryptSops, encryptSops, readSopsFile, SopsError, valueAt, type SopsFile } from "./sops-file.js";
 import { fromPlain, get, isSopsMap, type CryptRule, type SopsMap, type SopsNode } from "./sops-tree.js";
 import { invalidRecipientReason } from "./identity.js";

@@ -24,7 +24,7 @@ import {
 import type { Cidr, IpRange } from "../model/model.js";
 import { didYouMean } from "../util/suggest.js";
 import { KUBE_VIP_DEFAULTS, kubeVipTimingProblems, type KubeVipTimings } from "../model/kube-vip-timings.js";
-import { durationMs } from "./units.js";
+import { durationMs } from "../model/units.js";
 import { CATALOG_NAMES } from "./catalog-names.js";
 
 const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;

@@ -3,7 +3,7 @@
 // in a message naming the limit rather than in minutes of work or an out-of-memory crash. Each limit
 // can be raised from the environment for the rare legitimate giant.
 import { UserError } from "../diagnostic/user-error.js";
-import { durationMs, sizeBytes } from "./units.js";
+import { durationMs, sizeBytes } from "../model/units.js";
 
 export const MAX_SPEC_BYTES_ENV = "HLAB_MAX_SPEC_BYTES";
 export const CONFIG_TIMEOUT_ENV = "HLAB_CONFIG_TIMEOUT";

@@ -14,7 +14,7 @@ import {
   unreadableFile,
 } from "../diagnostic/diagnostic.js";
 import type { Model } from "../model/model.js";
-import { normalise } from "../model/normalise.js";
+import { normalise } from "./normalise.js";
 import { TIMING_NAMES } from "../model/timings.js";
 import { didYouMean } from "../util/suggest.js";
 import { runConfigModule, type ConfigRunOptions } from "./config-module.js";

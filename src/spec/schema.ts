@@ -1,8 +1,8 @@
 // The homelab spec as the user writes it. This one schema gives the TypeScript types, the runtime
 // validation and the JSON Schema that editors use for completion, so the three can never disagree.
-// Values stay as written (sizes, durations, ranges as strings); src/model/normalise.ts converts them.
+// Values stay as written (sizes, durations, ranges as strings); src/spec/normalise.ts converts them.
 import { z } from "zod";
-import { durationMs, probability as fraction, sizeBytes } from "./units.js";
+import { durationMs, probability as fraction, sizeBytes } from "../model/units.js";
 
 const NAME = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 const SIZE = /^\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB|K|M|G|T)$/;

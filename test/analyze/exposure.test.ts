@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { test } from "node:test";
 import { planModel } from "../../src/analyze/plan.js";
-import { renderRepository } from "../../src/generate/build.js";
+import { renderRepository } from "../../src/pipeline/build.js";
 import { exposureFacts } from "../../src/model/exposure.js";
 import { exampleModel, fixedContext, specModel } from "../generate/fixtures.js";
 

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { mkdir, readFile, stat, symlink, unlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { test } from "node:test";
-import type { GeneratedFile } from "../../src/generate/artifact.js";
+import type { GeneratedFile } from "../../src/artifact/artifact.js";
 import { checkGeneratedPath, emitTree, replaceOwnedFiles } from "../../src/emit/emit-tree.js";
 import { MANIFEST_PATH, parseManifest, renderManifest, sha256 } from "../../src/emit/manifest.js";
 import { outputRoot, systemFolderReason } from "../../src/emit/out-root.js";

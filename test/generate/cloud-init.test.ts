@@ -3,7 +3,7 @@ import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { test } from "node:test";
 import { parse } from "yaml";
-import { renderRepository } from "../../src/generate/build.js";
+import { renderRepository } from "../../src/pipeline/build.js";
 import { guestInterface } from "../../src/model/interfaces.js";
 import { hasCommand, run } from "../../src/process/run.js";
 import { tempDir } from "../secrets/test-identity.js";

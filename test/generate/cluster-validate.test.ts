@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { test } from "node:test";
-import { renderRepository } from "../../src/generate/build.js";
+import { renderRepository } from "../../src/pipeline/build.js";
 import { validateManifests, formatManifestProblem } from "../../src/generate/cluster/validate-manifests.js";
 import { checkValue } from "../../src/generate/cluster/crd-schemas/structural-schema.js";
 import { application } from "../../src/generate/cluster/crd-schemas/argocd-application.js";

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { renderRepository } from "../../src/generate/build.js";
+import { renderRepository } from "../../src/pipeline/build.js";
 import { dnsRecords } from "../../src/generate/dns/dns.js";
 import { exposureFacts } from "../../src/model/exposure.js";
 import { EXAMPLES, exampleModel, exampleName, fixedContext } from "./fixtures.js";

@@ -3,8 +3,8 @@
 import { createHash } from "node:crypto";
 import { readdirSync } from "node:fs";
 import { basename, join } from "node:path";
-import type { GenerateContext } from "../../src/generate/artifact.js";
-import { secretRequests } from "../../src/generate/registry.js";
+import type { GenerateContext } from "../../src/artifact/artifact.js";
+import { secretRequests } from "../../src/pipeline/registry.js";
 import type { Model } from "../../src/model/model.js";
 import { loadSpecFile, loadSpecText } from "../../src/spec/load.js";
 

@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, existsSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { test } from "node:test";
-import { renderRepository } from "../../src/generate/build.js";
+import { renderRepository } from "../../src/pipeline/build.js";
 import { EXAMPLES, exampleModel, exampleName, fixedContext } from "./fixtures.js";
 
 const GOLDEN = "test/golden";

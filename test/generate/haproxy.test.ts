@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { test } from "node:test";
 import { haproxyGenerator } from "../../src/generate/haproxy/haproxy.js";
-import type { GeneratedFile } from "../../src/generate/artifact.js";
+import type { GeneratedFile } from "../../src/artifact/artifact.js";
 import type { Model } from "../../src/model/model.js";
 import { exampleModel, specModel } from "./fixtures.js";
 

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { parse, parseAllDocuments } from "yaml";
-import type { GeneratedFile } from "../../src/generate/artifact.js";
-import { renderRepository } from "../../src/generate/build.js";
-import { secretRequests } from "../../src/generate/registry.js";
+import type { GeneratedFile } from "../../src/artifact/artifact.js";
+import { renderRepository } from "../../src/pipeline/build.js";
+import { secretRequests } from "../../src/pipeline/registry.js";
 import type { Model } from "../../src/model/model.js";
 import { EXAMPLES, exampleModel, exampleName, fixedContext, MIXED_SPEC, specModel } from "./fixtures.js";
 

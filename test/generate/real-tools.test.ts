@@ -9,7 +9,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { after, test } from "node:test";
-import type { GeneratedFile } from "../../src/generate/artifact.js";
+import type { GeneratedFile } from "../../src/artifact/artifact.js";
 import { corosyncGenerator } from "../../src/generate/corosync/corosync.js";
 import { haproxyGenerator } from "../../src/generate/haproxy/haproxy.js";
 import { keepalivedGenerator } from "../../src/generate/keepalived/keepalived.js";

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { renderRepository } from "../../src/generate/build.js";
+import { renderRepository } from "../../src/pipeline/build.js";
 import { hasCommand, run } from "../../src/process/run.js";
 import { EXAMPLES, exampleModel, exampleName, fixedContext } from "./fixtures.js";
 

@@ -3,7 +3,7 @@ import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { test } from "node:test";
 import { parse } from "yaml";
-import type { GeneratedFile, SecretRequest } from "../../src/generate/artifact.js";
+import type { GeneratedFile, SecretRequest } from "../../src/artifact/artifact.js";
 import { hasCommand, run } from "../../src/process/run.js";
 import { wireguardPublicKey } from "../../src/secrets/secret-values.js";
 import {

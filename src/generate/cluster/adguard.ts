@@ -4,7 +4,7 @@
 // password is hashed inside the cluster from the encrypted store.
 import { createHash } from "node:crypto";
 import type { Model } from "../../model/model.js";
-import type { SecretRequest } from "../artifact.js";
+import type { SecretRequest } from "../../artifact/artifact.js";
 import { intToIp } from "../../model/ip.js";
 import { component, type Component } from "./component.js";
 import { nodeDownTolerations, probes, resources, tcpAction, zoneSpread } from "./hardening.js";

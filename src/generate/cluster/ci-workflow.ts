@@ -2,8 +2,8 @@
 // rebuilds the tree from it in place; every file must come out byte for byte as committed, so a hand
 // edit or a spec change without a rebuild fails before Argo CD syncs it.
 import type { Model } from "../../model/model.js";
-import type { GeneratedFile } from "../artifact.js";
-import { hashHeader } from "../artifact.js";
+import type { GeneratedFile } from "../../artifact/artifact.js";
+import { hashHeader } from "../../artifact/artifact.js";
 import { gitServer } from "./git-repo.js";
 import { toYaml } from "./manifest.js";
 import { SPEC_COPY, specText } from "./spec-copy.js";

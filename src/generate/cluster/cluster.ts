@@ -7,7 +7,7 @@
 // plus the repository's CI workflow and a copy of the spec. The hardening every service shares (its
 // namespace's NetworkPolicies, disruption budgets, Ingress with TLS) is added here, once.
 import type { Model } from "../../model/model.js";
-import type { GeneratedFile, Generator } from "../artifact.js";
+import type { GeneratedFile, Generator } from "../../artifact/artifact.js";
 import {
   application,
   BOOTSTRAP_DIR,

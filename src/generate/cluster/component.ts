@@ -2,7 +2,7 @@
 // own manifests, the secrets it needs, what it must reach on the network and which workloads need a
 // disruption budget. cluster.ts turns every Component into an Argo CD Application plus files; the
 // hardening shared by all (PDB, NetworkPolicy, Ingress) is applied there once, not in each service.
-import type { SecretRequest } from "../artifact.js";
+import type { SecretRequest } from "../../artifact/artifact.js";
 import type { KubeObject, Labels } from "./manifest.js";
 import type { NetworkRule } from "./network-policy.js";
 import type { ChartPin } from "./versions.js";

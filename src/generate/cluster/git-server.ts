@@ -3,7 +3,7 @@
 // sidecar), never on the node's container runtime. Gitea accepts a shared registration token from the
 // environment, so the runner registers itself; Forgejo needs one command (cluster/README.md).
 import type { Model, Service } from "../../model/model.js";
-import type { SecretRequest } from "../artifact.js";
+import type { SecretRequest } from "../../artifact/artifact.js";
 import { appSecret, primaryHost } from "./cnpg.js";
 import { component, type Component } from "./component.js";
 import { gitServer } from "./git-repo.js";

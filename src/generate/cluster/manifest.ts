@@ -2,7 +2,7 @@
 // tree is rendered here so key order, line width and the generated-by header are the same everywhere.
 import { stringify } from "yaml";
 import type { Model } from "../../model/model.js";
-import { hashHeader, type GeneratedFile } from "../artifact.js";
+import { hashHeader, type GeneratedFile } from "../../artifact/artifact.js";
 
 export type Labels = Record<string, string>;
 

@@ -2,7 +2,7 @@
 // kube-state-metrics) with the plan's alert rules, and the operator's CRDs installed ahead of it so the
 // charts that ship ServiceMonitors sync without waiting for Prometheus' storage.
 import type { Model } from "../../model/model.js";
-import type { SecretRequest } from "../artifact.js";
+import type { SecretRequest } from "../../artifact/artifact.js";
 import { planAlertRules } from "./alert-rules.js";
 import { component, type Component, type Workload } from "./component.js";
 import { resources, zoneSpread } from "./hardening.js";

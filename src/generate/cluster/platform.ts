@@ -4,7 +4,7 @@
 // CloudNativePG operator when there is a database. Traefik is hlab's when the spec lists it, else
 // K3s' bundled one serves (the K3s configs disable it exactly when the spec lists it).
 import type { Model } from "../../model/model.js";
-import type { SecretRequest } from "../artifact.js";
+import type { SecretRequest } from "../../artifact/artifact.js";
 import { adguardComponent, adguardSecrets } from "./adguard.js";
 import { argocdComponent } from "./argocd.js";
 import { certManagerComponent } from "./cert-manager.js";

@@ -1,8 +1,8 @@
 // cluster/README.md: how the GitOps tree comes alive (the few steps no file can do by itself), how the
 // encrypted Secrets reach the cluster, and what each Application installs.
 import type { Model } from "../../model/model.js";
-import type { GeneratedFile } from "../artifact.js";
-import { generatedBy } from "../artifact.js";
+import type { GeneratedFile } from "../../artifact/artifact.js";
+import { generatedBy } from "../../artifact/artifact.js";
 import { dnsServiceAddress } from "./adguard.js";
 import { APPS_DIR, BOOTSTRAP_DIR, ROOT_APP, SERVICES_DIR } from "./app-of-apps.js";
 import { backupCredentials, cnpgDatabases, databaseNamespace } from "./cnpg.js";

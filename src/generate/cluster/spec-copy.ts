@@ -1,7 +1,7 @@
 // The spec travels with the tree it built: the repository's CI checks it (`hlab check homelab.yaml`)
 // and rebuilds from it. The model keeps the spec's lines for diagnostics; they are the text itself.
 import type { Model } from "../../model/model.js";
-import type { GeneratedFile } from "../artifact.js";
+import type { GeneratedFile } from "../../artifact/artifact.js";
 
 export const SPEC_COPY = "homelab.yaml";
 

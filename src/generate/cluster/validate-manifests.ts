@@ -18,7 +18,7 @@ import { PodDisruptionBudget } from "kubernetes-models/policy/v1/PodDisruptionBu
 import { StorageClass } from "kubernetes-models/storage.k8s.io/v1/StorageClass";
 import { parseAllDocuments } from "yaml";
 import { formatPath, type PathSegment } from "../../diagnostic/diagnostic.js";
-import type { GeneratedFile } from "../artifact.js";
+import type { GeneratedFile } from "../../artifact/artifact.js";
 import { CRD_SCHEMAS } from "./crd-schemas/index.js";
 import { checkValue, type SchemaError } from "./crd-schemas/structural-schema.js";
 import { objectRef } from "./manifest.js";

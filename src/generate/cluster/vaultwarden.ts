@@ -1,7 +1,7 @@
 // Vaultwarden: sign-ups closed (accounts come by invitation from the admin page), the admin token from
 // the encrypted store, the vault on a replicated volume, or in PostgreSQL when the spec gives it one.
 import type { Model } from "../../model/model.js";
-import type { SecretRequest } from "../artifact.js";
+import type { SecretRequest } from "../../artifact/artifact.js";
 import { appSecret } from "./cnpg.js";
 import { component, type Component } from "./component.js";
 import { nodeDownTolerations, resources, zoneAntiAffinity } from "./hardening.js";

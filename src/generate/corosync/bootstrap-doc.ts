@@ -1,7 +1,7 @@
 // proxmox/bootstrap.md: the order of pvecm commands that forms the cluster the generated
 // corosync.conf describes, so node ids, link addresses and config_version line up.
 import type { Model } from "../../model/model.js";
-import { generatedBy } from "../artifact.js";
+import { generatedBy } from "../../artifact/artifact.js";
 import type { ClusterLayout } from "./cluster-layout.js";
 import { COROSYNC_FILE } from "./paths.js";
 

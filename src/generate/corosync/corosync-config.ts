@@ -2,7 +2,7 @@
 // secauth), so a diff against a node's /etc/pve/corosync.conf shows only real differences. The
 // parser wants every `{` at the end of its line and every `}` alone on one (lab-notes.md).
 import type { Model } from "../../model/model.js";
-import { hashHeader } from "../artifact.js";
+import { hashHeader } from "../../artifact/artifact.js";
 import type { ClusterLayout } from "./cluster-layout.js";
 
 const INDENT = "  ";

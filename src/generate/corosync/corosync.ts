@@ -1,6 +1,6 @@
 // The Proxmox VE cluster layer: corosync.conf (once, the same on every node) and the pvecm bootstrap
 // guide. Nothing is generated for fewer than two Proxmox nodes.
-import type { GeneratedFile, Generator } from "../artifact.js";
+import type { GeneratedFile, Generator } from "../../artifact/artifact.js";
 import type { Model } from "../../model/model.js";
 import { bootstrapDoc } from "./bootstrap-doc.js";
 import { clusterLayout } from "./cluster-layout.js";

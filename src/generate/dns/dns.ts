@@ -4,7 +4,7 @@
 import { exposureFacts } from "../../model/exposure.js";
 import type { Model } from "../../model/model.js";
 import { ipToInt } from "../../model/ip.js";
-import { generatedBy, type GeneratedFile, type Generator } from "../artifact.js";
+import { generatedBy, type GeneratedFile, type Generator } from "../../artifact/artifact.js";
 
 export interface DnsRecord {
   /** Fully qualified, without the trailing dot. */

@@ -4,7 +4,7 @@
 // master CLI socket are command-line options (-p, -S), and systemd or the lab choose foreground mode.
 import { exposureFacts } from "../../model/exposure.js";
 import type { Frontend, Guest, LoadBalancer, Model } from "../../model/model.js";
-import { hashHeader } from "../artifact.js";
+import { hashHeader } from "../../artifact/artifact.js";
 import { backendAddress, backendGuests } from "./backend-address.js";
 import { statsEndpoint } from "./stats-endpoint.js";
 

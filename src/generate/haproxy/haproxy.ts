@@ -1,7 +1,7 @@
 // HAProxy for every load-balancer guest, and the sysctl that lets it bind a VIP it does not hold yet
 // (every member of a pair binds the VIP; only the VRRP master has it).
-import type { GeneratedFile, Generator } from "../artifact.js";
-import { hashHeader, nodeFile } from "../artifact.js";
+import type { GeneratedFile, Generator } from "../../artifact/artifact.js";
+import { hashHeader, nodeFile } from "../../artifact/artifact.js";
 import type { Model } from "../../model/model.js";
 import { haproxyConfig } from "./haproxy-config.js";
 

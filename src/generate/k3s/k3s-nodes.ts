@@ -1,7 +1,7 @@
 // Who the K3s nodes are and how they are installed: shared by the K3s configs, cloud-init (which
 // installs the pinned binary) and the bootstrap scripts (which start the servers in order).
 import type { Guest, Kubernetes, Model } from "../../model/model.js";
-import { shellQuote } from "../shell-quote.js";
+import { shellQuote } from "../../util/shell-quote.js";
 
 export const K3S_CONFIG = "/etc/rancher/k3s/config.yaml";
 /** Installed at deploy time from the encrypted store; never written into a generated file. */

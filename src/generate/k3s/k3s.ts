@@ -4,7 +4,13 @@
 import { stringify } from "yaml";
 import type { Kubernetes, Model } from "../../model/model.js";
 import { guestInterface } from "../../model/interfaces.js";
-import { hashHeader, nodeFile, type GeneratedFile, type Generator, type SecretRequest } from "../artifact.js";
+import {
+  hashHeader,
+  nodeFile,
+  type GeneratedFile,
+  type Generator,
+  type SecretRequest,
+} from "../../artifact/artifact.js";
 import {
   clusterNetwork,
   joinUrl,

@@ -4,7 +4,7 @@
 // option, not a line of this file.
 import { vrrpTakeoverMs } from "../../model/failover-profiles.js";
 import type { Guest, Model } from "../../model/model.js";
-import { hashHeader } from "../artifact.js";
+import { hashHeader } from "../../artifact/artifact.js";
 import {
   advertInterval,
   effectiveAdvertMs,

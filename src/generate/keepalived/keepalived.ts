@@ -1,7 +1,7 @@
 // Keepalived: the VRRP half of the HAProxy + Keepalived pair (seed 003), and the API VIP on the K3s
 // servers when the spec gives it to keepalived.
-import type { GeneratedFile, Generator } from "../artifact.js";
-import { nodeFile } from "../artifact.js";
+import type { GeneratedFile, Generator } from "../../artifact/artifact.js";
+import { nodeFile } from "../../artifact/artifact.js";
 import type { Model } from "../../model/model.js";
 import { keepalivedConfig, keepalivedSysctl } from "./keepalived-config.js";
 import { keepalivedGuests } from "./vrrp-groups.js";

@@ -6,7 +6,7 @@ import { stringify } from "yaml";
 import type { Kubernetes, Model } from "../../model/model.js";
 import { guestInterface } from "../../model/interfaces.js";
 import { kubeVipSeconds } from "../../model/kube-vip-timings.js";
-import { hashHeader, nodeFile, type GeneratedFile, type Generator } from "../artifact.js";
+import { hashHeader, nodeFile, type GeneratedFile, type Generator } from "../../artifact/artifact.js";
 import { clusterNetwork, K3S_API_PORT, K3S_MANIFESTS, k3sNodes } from "../k3s/k3s-nodes.js";
 
 /** Pinned per shared/reference/versions.md: the DaemonSet and RBAC are generated here, not from the lagging chart. */

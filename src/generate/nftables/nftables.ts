@@ -7,7 +7,7 @@
 // MetalLB and Longhorn open ports that a hand-kept allow-list would break as they change; the load
 // balancers' list is short and stable, and it keeps strangers out of the VRRP election.
 // Database and generic guests are left alone: their services are not described by the model.
-import { proxmoxFile, nodeFile, type GeneratedFile, type Generator } from "../artifact.js";
+import { proxmoxFile, nodeFile, type GeneratedFile, type Generator } from "../../artifact/artifact.js";
 import type { Guest, Model } from "../../model/model.js";
 import { exposureRules } from "./exposure-rules.js";
 import { k3sRuleset } from "./k3s-rules.js";

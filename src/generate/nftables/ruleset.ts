@@ -3,7 +3,7 @@
 // firewall keep in their own tables), a default-drop input chain with the usual first rules, and
 // optional forward and NAT chains for the VPN guest.
 import type { Model } from "../../model/model.js";
-import { hashHeader } from "../artifact.js";
+import { hashHeader } from "../../artifact/artifact.js";
 
 /** A rule, or a `# comment` line explaining the rules after it. */
 export type Line = string;

@@ -4,7 +4,7 @@
 // the API token are variables: credentials never appear in the repository.
 import type { Guest, Model, Network } from "../../model/model.js";
 import { guestInterface } from "../../model/interfaces.js";
-import { generatedBy, type GeneratedFile, type Generator } from "../artifact.js";
+import { generatedBy, type GeneratedFile, type Generator } from "../../artifact/artifact.js";
 import { networkConfigPath, userDataPath } from "../cloud-init/cloud-init.js";
 import { imageSource, type ImageSource } from "./images.js";
 

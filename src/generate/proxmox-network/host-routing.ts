@@ -3,7 +3,7 @@
 // on IPv4 forwarding there and masquerades the segment behind the host's uplink, the interface of
 // its own default route, as Proxmox's "Masquerading (NAT)" set-up does.
 import type { Host, Model } from "../../model/model.js";
-import { hashHeader } from "../artifact.js";
+import { hashHeader } from "../../artifact/artifact.js";
 import { bridgeLayout } from "./bridge-layout.js";
 
 export interface RoutedSegment {

@@ -2,7 +2,7 @@
 // writes (tab-indented options, the bridge comment on the line after its options), so the web UI
 // reads it back and shows each bridge with the segment it carries.
 import type { Host, Model } from "../../model/model.js";
-import { hashHeader } from "../artifact.js";
+import { hashHeader } from "../../artifact/artifact.js";
 import type { Bridge, HostAddress, HostNetworkLayout } from "./bridge-layout.js";
 
 const stanza = (head: string[], options: string[], comment?: string): string =>

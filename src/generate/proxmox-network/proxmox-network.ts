@@ -1,7 +1,7 @@
 // The host network of every Proxmox VE node: /etc/network/interfaces with its bridges and VLANs, and
 // IPv4 forwarding on a host that is a segment's gateway.
-import type { GeneratedFile, Generator } from "../artifact.js";
-import { proxmoxFile } from "../artifact.js";
+import type { GeneratedFile, Generator } from "../../artifact/artifact.js";
+import { proxmoxFile } from "../../artifact/artifact.js";
 import type { Model } from "../../model/model.js";
 import { bridgeLayout } from "./bridge-layout.js";
 import { routingSysctl } from "./host-routing.js";

@@ -3,7 +3,12 @@
 // store with the operator's own age identity (sops) and pipe values straight into files on the
 // targets. Every step is safe to re-run.
 import type { Guest, Model } from "../../model/model.js";
-import { generatedBy, type GenerateContext, type GeneratedFile, type SecretInstall } from "../artifact.js";
+import {
+  generatedBy,
+  type GenerateContext,
+  type GeneratedFile,
+  type SecretInstall,
+} from "../../artifact/artifact.js";
 import { guestSetup, sysctlFile } from "../cloud-init/guest-setup.js";
 import { ARGOCD_NAMESPACE, BOOTSTRAP_DIR } from "../cluster/app-of-apps.js";
 import { clusterLayout } from "../corosync/cluster-layout.js";
@@ -11,7 +16,7 @@ import { BOOTSTRAP_FILE } from "../corosync/paths.js";
 import { kubeVipHoldsApi } from "../kube-vip/kube-vip.js";
 import { k3sInstallCommand, k3sNodes, k3sService, K3S_API_PORT, type K3sNode } from "../k3s/k3s-nodes.js";
 import { TOFU_DIR } from "../opentofu/opentofu.js";
-import { shellQuote as q } from "../shell-quote.js";
+import { shellQuote as q } from "../../util/shell-quote.js";
 
 export interface Phase {
   number: number;

@@ -1,7 +1,12 @@
 // The generated repository's own README: what is in it, the machines, and the bootstrap in the five
 // phases of seed 004 with one command each (the scripts under bootstrap/).
 import type { Model } from "../../model/model.js";
-import { generatedBy, type GenerateContext, type GeneratedFile, type Generator } from "../artifact.js";
+import {
+  generatedBy,
+  type GenerateContext,
+  type GeneratedFile,
+  type Generator,
+} from "../../artifact/artifact.js";
 import { BOOTSTRAP_DIR } from "../cluster/app-of-apps.js";
 import { PROVIDER_VERSION, TOFU_DIR } from "../opentofu/opentofu.js";
 import { bootstrapPhases, kubeconfigPath, type Phase } from "./bootstrap-scripts.js";

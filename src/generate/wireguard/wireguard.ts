@@ -2,11 +2,11 @@
 // the secret store; only their public halves reach this generator (GenerateContext.publicKeys). The
 // server's private key is installed as a file at deploy time and loaded by PostUp; a peer's private
 // key is never written anywhere but onto the peer's own device.
-import type { GeneratedFile, GenerateContext, Generator, SecretRequest } from "../artifact.js";
-import { hashHeader, nodeFile } from "../artifact.js";
+import type { GeneratedFile, GenerateContext, Generator, SecretRequest } from "../../artifact/artifact.js";
+import { hashHeader, nodeFile } from "../../artifact/artifact.js";
 import { exposureFacts } from "../../model/exposure.js";
 import type { Model, WireGuard } from "../../model/model.js";
-import { shellQuote } from "../shell-quote.js";
+import { shellQuote } from "../../util/shell-quote.js";
 import { WG_INTERFACE, peerSecretName, serverKeyPath, serverSecretName } from "./wireguard-names.js";
 
 /**

@@ -3,7 +3,7 @@
 // starting, so the modules stay pure and are tested without root.
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { GeneratedFile } from "../../generate/artifact.js";
+import type { GeneratedFile } from "../../artifact/artifact.js";
 import type { Model } from "../../model/model.js";
 import { filesOf, type Generated, type ThrowawaySecrets } from "../generated.js";
 import type { LabDaemon, LabPlan } from "../lab-plan.js";

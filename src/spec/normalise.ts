@@ -3,13 +3,13 @@
 // Runs only on a spec that passed both checking passes, so references resolve.
 import { createHash } from "node:crypto";
 import type { SourceLocator } from "../diagnostic/diagnostic.js";
-import type { ParsedSpec } from "../spec/schema.js";
-import { KUBE_VIP_DEFAULTS } from "./kube-vip-timings.js";
-import { durationHours, durationMs, probability, sizeGiB, sizeMiB } from "../spec/units.js";
-import { CATALOG, DEFAULT_K3S_VERSION, ROLE_DEFAULTS } from "./catalog.js";
-import { FAILOVER_PROFILES } from "./failover-profiles.js";
-import { autoRouterId, autoTunnelOffsets, autoVmid } from "./auto-numbers.js";
-import { inCidr, intToIp, ipToInt, nthHost, parseCidr, parseRange } from "./ip.js";
+import type { ParsedSpec } from "./schema.js";
+import { KUBE_VIP_DEFAULTS } from "../model/kube-vip-timings.js";
+import { durationHours, durationMs, probability, sizeGiB, sizeMiB } from "../model/units.js";
+import { CATALOG, DEFAULT_K3S_VERSION, ROLE_DEFAULTS } from "../model/catalog.js";
+import { FAILOVER_PROFILES } from "../model/failover-profiles.js";
+import { autoRouterId, autoTunnelOffsets, autoVmid } from "../model/auto-numbers.js";
+import { inCidr, intToIp, ipToInt, nthHost, parseCidr, parseRange } from "../model/ip.js";
 import type {
   Audience,
   CatalogName,
@@ -27,9 +27,9 @@ import type {
   Reliability,
   Service,
   VipHolder,
-} from "./model.js";
-import { RELIABILITY_DEFAULTS, type DefaultFigureName } from "./reliability-defaults.js";
-import { DEFAULT_TIMINGS } from "./timings.js";
+} from "../model/model.js";
+import { RELIABILITY_DEFAULTS, type DefaultFigureName } from "../model/reliability-defaults.js";
+import { DEFAULT_TIMINGS } from "../model/timings.js";
 
 type RelSpec = { availability?: number | string; mtbf?: number | string; mttr?: number | string } | undefined;
 

@@ -2,10 +2,10 @@ import assert from "node:assert/strict";
 import { mkdir, readdir, readFile, stat, writeFile } from "node:fs/promises";
 import { join, relative } from "node:path";
 import { test } from "node:test";
-import { build } from "../../src/generate/build.js";
+import { build } from "../../src/pipeline/build.js";
 import { listSecrets, readSecretValue } from "../../src/secrets/store.js";
 import { tempDir, testIdentity } from "../secrets/test-identity.js";
-import { EXAMPLES, exampleModel, exampleName, MIXED_SPEC, specModel } from "./fixtures.js";
+import { EXAMPLES, exampleModel, exampleName, MIXED_SPEC, specModel } from "../generate/fixtures.js";
 
 const NOW = new Date("2026-06-01T12:00:00Z");
 

@@ -1,7 +1,7 @@
 // The one quoting function, against a real shell: whatever the value, `sh` reads back exactly it.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { shellQuote, shellWords } from "../../src/generate/shell-quote.js";
+import { shellQuote, shellWords } from "../../src/util/shell-quote.js";
 import { run } from "../../src/process/run.js";
 
 const HOSTILE = [

@@ -1,20 +1,20 @@
 // Every generator, in the order their files are listed. Adding a target means adding a folder under
 // src/generate/ and one line here.
-import type { GenerateContext, GeneratedFile, Generator, SecretRequest } from "./artifact.js";
+import type { GenerateContext, GeneratedFile, Generator, SecretRequest } from "../artifact/artifact.js";
 import type { Model } from "../model/model.js";
-import { cloudInitGenerator } from "./cloud-init/cloud-init.js";
-import { clusterGenerator } from "./cluster/cluster.js";
-import { corosyncGenerator } from "./corosync/corosync.js";
-import { dnsGenerator } from "./dns/dns.js";
-import { haproxyGenerator } from "./haproxy/haproxy.js";
-import { k3sGenerator } from "./k3s/k3s.js";
-import { keepalivedGenerator } from "./keepalived/keepalived.js";
-import { kubeVipGenerator } from "./kube-vip/kube-vip.js";
-import { nftablesGenerator } from "./nftables/nftables.js";
-import { opentofuGenerator } from "./opentofu/opentofu.js";
-import { proxmoxNetworkGenerator } from "./proxmox-network/proxmox-network.js";
-import { repoReadmeGenerator } from "./repo-readme/repo-readme.js";
-import { wireguardGenerator } from "./wireguard/wireguard.js";
+import { cloudInitGenerator } from "../generate/cloud-init/cloud-init.js";
+import { clusterGenerator } from "../generate/cluster/cluster.js";
+import { corosyncGenerator } from "../generate/corosync/corosync.js";
+import { dnsGenerator } from "../generate/dns/dns.js";
+import { haproxyGenerator } from "../generate/haproxy/haproxy.js";
+import { k3sGenerator } from "../generate/k3s/k3s.js";
+import { keepalivedGenerator } from "../generate/keepalived/keepalived.js";
+import { kubeVipGenerator } from "../generate/kube-vip/kube-vip.js";
+import { nftablesGenerator } from "../generate/nftables/nftables.js";
+import { opentofuGenerator } from "../generate/opentofu/opentofu.js";
+import { proxmoxNetworkGenerator } from "../generate/proxmox-network/proxmox-network.js";
+import { repoReadmeGenerator } from "../generate/repo-readme/repo-readme.js";
+import { wireguardGenerator } from "../generate/wireguard/wireguard.js";
 
 export const GENERATORS: readonly Generator[] = [
   opentofuGenerator,

@@ -8,8 +8,8 @@ import type { Model } from "../model/model.js";
 import { emitTree, type EmitResult } from "../emit/emit-tree.js";
 import { outputRoot } from "../emit/out-root.js";
 import { ensureSecrets, secretFilePath, secretNameOf, sopsExtractPath } from "../secrets/store.js";
-import type { GenerateContext, GeneratedFile, SecretInstall, SecretRequest } from "./artifact.js";
-import { validateManifests } from "./cluster/validate-manifests.js";
+import type { GenerateContext, GeneratedFile, SecretInstall, SecretRequest } from "../artifact/artifact.js";
+import { validateManifests } from "../generate/cluster/validate-manifests.js";
 import { generateAll, secretRequests } from "./registry.js";
 
 /** Which guests and Proxmox hosts need each installed secret: those whose generated files name its path. */

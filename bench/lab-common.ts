@@ -1,12 +1,28 @@
 // Shared by the lab benchmarks: load a variant of an example, run a lab for the duration of a
 // function and always take it down, and say how busy the machine was (figures from a loaded
 // machine are worth less, and RESULTS.md says so).
-import { readFileSync } from "node:fs";
-import { loadavg } from "node:os";
+import { mkdtempSync, readdirSync, readFileSync, rmdirSync } from "node:fs";
+import { loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
 import { labDown, labUp, type UpOptions, type UpResult } from "../src/lab/lifecycle.js";
 import { readState, type LabState } from "../src/lab/state.js";
 import type { Model } from "../src/model/model.js";
 import { loadSpecText } from "../src/spec/load.js";
+
+/**
+ * Each bench run keeps its labs in a state directory of its own: a lab of the same example that
+ * someone has up on this machine neither blocks it (`a lab of ... is up`) nor sees its labs in
+ * `hlab lab status`. Lab ids are unique machine-wide, so the namespaces never collide.
+ */
+const benchStateDir = mkdtempSync(join(tmpdir(), "hlab-bench-labs-"));
+process.env.HLAB_LAB_STATE_DIR = benchStateDir;
+process.on("exit", () => {
+  try {
+    rmdirSync(benchStateDir);
+  } catch {
+    console.error(`labs left in ${benchStateDir}: ${readdirSync(benchStateDir).join(", ")}`);
+  }
+});
 
 export function loadVariant(path: string, edit: (text: string) => string = (t) => t): Model {
   const r = loadSpecText(edit(readFileSync(path, "utf8")), path);

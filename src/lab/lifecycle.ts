@@ -21,7 +21,8 @@ import { ThrowawaySecrets, labGenerated, sysctlSettings } from "./generated.js";
 import { loadFirewalls } from "./firewall.js";
 import { labPlan, type LabNode } from "./lab-plan.js";
 import { launch, stop } from "./launcher.js";
-import { newLabId, ownsLink, ownsNamespace } from "./names.js";
+import { claimLabId, releaseLabId } from "./id-claim.js";
+import { ownsLink, ownsNamespace, type LabId } from "./names.js";
 import {
   deleteLink,
   deleteNamespace,
@@ -125,12 +126,28 @@ export async function labUp(model: Model, specPath: string, opts: UpOptions = {}
       );
   }
   const t0 = Date.now();
+  const id = await claimLabId((x) => resolve(statePath(x)));
+  try {
+    return await upClaimed(id, model, specPath, opts, t0);
+  } catch (err) {
+    // Given back only when no state file records it (a file means `lab down` still has work).
+    if (!existsSync(statePath(id))) await releaseLabId(id, resolve(statePath(id)));
+    throw err;
+  }
+}
+
+async function upClaimed(
+  id: LabId,
+  model: Model,
+  specPath: string,
+  opts: UpOptions,
+  t0: number,
+): Promise<UpResult> {
   const phases: { name: string; ms: number }[] = [];
   const mark = (name: string): void => {
     phases.push({ name, ms: Date.now() - t0 });
     opts.progress?.(`${name} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
   };
-  const id = newLabId();
   const runDir = resolve(opts.dir ?? `/tmp/hlab-lab-${id}`);
   const plan = labPlan(model, id);
   const options: LabOptions = {
@@ -441,7 +458,10 @@ export async function labDown(id: string, opts: { keepLogs?: boolean } = {}): Pr
     } else await rm(state.runDir, { recursive: true, force: true });
     removedDir = state.runDir;
   }
-  if (leftovers.length === 0) await removeState(id);
+  if (leftovers.length === 0) {
+    await removeState(id);
+    await releaseLabId(id, resolve(statePath(id)));
+  }
   return {
     id,
     processes: killed,

@@ -8,8 +8,9 @@ import { probeExposure } from "../../src/lab/exposure-probe.js";
 import { labDown, labUp, waitFor } from "../../src/lab/lifecycle.js";
 import { readState, type LabState } from "../../src/lab/state.js";
 import { loadSpecFile } from "../../src/spec/load.js";
-import { assertNothingLeft, skipReason } from "./harness.js";
+import { assertNothingLeft, ownStateDir, skipReason } from "./harness.js";
 
+ownStateDir();
 const reason = await skipReason();
 
 test(

@@ -1,12 +1,36 @@
 // Shared by the lab's integration tests: whether this machine can run them (root and the lab's
 // packages, else the tests skip and say why), and the proof that `lab down` left nothing behind.
 import assert from "node:assert/strict";
-import { existsSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, rmdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after } from "node:test";
 import { runDoctor } from "../../src/lab/doctor.js";
 import { ownsLink, ownsNamespace } from "../../src/lab/names.js";
 import { linkNames, listNamespaces } from "../../src/lab/netns.js";
 import { sameProcess } from "../../src/lab/procfs.js";
 import { statePath, type LabState } from "../../src/lab/state.js";
+
+/**
+ * Gives the calling test file a lab state directory of its own, so labs anyone else runs on this
+ * machine (of the same spec or not) are never listed, selected or taken down by it; lab ids are
+ * unique machine-wide, so the namespaces never collide either. Removed at the end when empty; a lab
+ * a failed test left behind stays there, and the path is printed to take it down by hand.
+ */
+export function ownStateDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), "hlab-test-labs-"));
+  process.env.HLAB_LAB_STATE_DIR = dir;
+  after(() => {
+    try {
+      rmdirSync(dir);
+    } catch {
+      console.log(
+        `# labs left in ${dir}: ${readdirSync(dir).join(", ")} (HLAB_LAB_STATE_DIR=${dir} hlab lab down --lab ID)`,
+      );
+    }
+  });
+  return dir;
+}
 
 let cached: string | undefined | null = null;
 

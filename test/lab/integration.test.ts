@@ -14,8 +14,9 @@ import { labStatus, type LabStatus } from "../../src/lab/status.js";
 import type { Model } from "../../src/model/model.js";
 import { startDaemon } from "../../src/process/run.js";
 import { loadSpecFile } from "../../src/spec/load.js";
-import { assertNothingLeft, skipReason } from "./harness.js";
+import { assertNothingLeft, ownStateDir, skipReason } from "./harness.js";
 
+ownStateDir();
 const reason = await skipReason();
 if (reason) console.log(`# skipping the lab integration tests: ${reason}`);
 

@@ -2,19 +2,16 @@
 // JSON. The state directory is a temporary one, so labs running elsewhere on the machine are never
 // seen or touched.
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { after, test } from "node:test";
+import { test } from "node:test";
 import { main } from "../../src/cli/main.js";
 import { captureIo } from "../cli/capture-io.js";
 import { labDown } from "../../src/lab/lifecycle.js";
 import { listLabs } from "../../src/lab/state.js";
-import { skipReason } from "./harness.js";
+import { ownStateDir, skipReason } from "./harness.js";
 
-const stateDir = mkdtempSync(join(tmpdir(), "hlab-lab-state-"));
-process.env.HLAB_LAB_STATE_DIR = stateDir;
-after(() => rmSync(stateDir, { recursive: true, force: true }));
+const stateDir = ownStateDir();
 
 const io = captureIo;
 

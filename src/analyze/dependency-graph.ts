@@ -14,6 +14,7 @@ import { FailoverCosts } from "./failover-costs.js";
 import type { ComponentId } from "./plan-report.js";
 import { alternativeNodes, byAvailability, placeWorkloads, type Placement } from "./placement.js";
 import { ExprBuilder, type Expr } from "./structure.js";
+import { modelVips, vipFor, type Vip, type VipDependency } from "../topology/vips.js";
 
 export interface ServiceGraph {
   name: string;
@@ -39,6 +40,14 @@ export interface DependencyGraph {
   corosync?: Expr;
   /** The Kubernetes control plane (etcd quorum or the sqlite server). */
   controlPlane?: Expr;
+  /** Each VIP with what each candidate and each dependency needs, for "who holds it now". */
+  vips: VipExprs[];
+}
+
+export interface VipExprs {
+  vip: Vip;
+  candidates: Map<string, Expr>;
+  needs: Map<VipDependency, Expr>;
 }
 
 export const KUBERNETES_API = "kubernetes-api";
@@ -196,12 +205,31 @@ export function buildDependencyGraph(
       ),
     ]);
 
-  const kubeVipFront = (): Expr =>
-    b.any(
-      servers.map((s) => ({ expr: guestPath(s), switchMs: costs.kubeVip() })),
-      "kube-vip lease takeover",
-      "kubevip.failover",
+  const vips = modelVips(model);
+  // kube-vip renews its Lease through the API server, which needs etcd quorum: without it the
+  // leader drops the VIP and no candidate can take it, so the address needs the control plane too.
+  const needsExpr = (d: VipDependency): Expr => (d === "kubernetes-api" ? (controlPlane ?? b.FALSE) : b.TRUE);
+  const kubeVipFront = (vip: Vip): Expr =>
+    b.all([
+      ...vip.needs.map(needsExpr),
+      b.any(
+        byAvailability(model, vip.candidates).map((s) => ({ expr: guestPath(s), switchMs: costs.kubeVip() })),
+        "kube-vip lease takeover",
+        "kubevip.failover",
+      ),
+    ]);
+  const keepalivedFront = (vip: Vip, backends: readonly string[]): Expr => {
+    const lb = model.loadBalancers.find((l) => l.name === vip.loadBalancer);
+    if (lb) return lbFront(lb, backends);
+    return b.any(
+      byAvailability(model, vip.candidates).map((s) => ({
+        expr: guestPath(s),
+        switchMs: costs.ms("vrrp.failover"),
+      })),
+      "VRRP takeover (keepalived on the servers)",
+      "vrrp.failover",
     );
+  };
 
   const byAddress = (address: string): Expr | undefined => {
     const g = model.guests.find((x) => Object.values(x.address).includes(address));
@@ -212,22 +240,10 @@ export function buildDependencyGraph(
 
   const apiFront = ((): Expr | undefined => {
     if (!k8s || servers.length === 0) return undefined;
-    switch (k8s.api.holder) {
-      case "kube-vip":
-        return kubeVipFront();
-      case "keepalived":
-        return b.any(
-          servers.map((s) => ({ expr: guestPath(s), switchMs: costs.ms("vrrp.failover") })),
-          "VRRP takeover (keepalived on the servers)",
-          "vrrp.failover",
-        );
-      case "load-balancer": {
-        const lb = model.loadBalancers.find((l) => l.name === k8s.api.loadBalancer);
-        return lb ? lbFront(lb, servers) : kubeVipFront();
-      }
-      case "none":
-        return byAddress(k8s.api.endpoint) ?? guestPath(k8s.servers[0]!);
-    }
+    const vip = vipFor(vips, { kind: "api" });
+    if (vip?.mechanism === "kube-vip") return kubeVipFront(vip);
+    if (vip?.mechanism === "keepalived") return keepalivedFront(vip, servers);
+    return byAddress(k8s.api.endpoint) ?? guestPath(k8s.servers[0]!);
   })();
 
   const nodesFor = (set: "k3s-servers" | "k3s-nodes" | "k3s-agents"): string[] => {
@@ -240,10 +256,15 @@ export function buildDependencyGraph(
     if (!k8s) return undefined;
     const ing = k8s.ingress;
     switch (ing.via) {
-      case "kube-vip":
-        return servers.length
-          ? { expr: kubeVipFront(), note: "ingress: the kube-vip VIP on a server" }
+      case "kube-vip": {
+        const vip = vipFor(vips, { kind: "ingress" });
+        return servers.length && vip
+          ? {
+              expr: kubeVipFront(vip),
+              note: "ingress: the kube-vip VIP on a server (needs the API for its lease)",
+            }
           : undefined;
+      }
       case "metallb": {
         const speakers = alternativeNodes(model, placement, [], NODE_CAP);
         return {
@@ -438,5 +459,10 @@ export function buildDependencyGraph(
     guests: guestExprs,
     corosync,
     controlPlane,
+    vips: vips.map((vip) => ({
+      vip,
+      candidates: new Map(vip.candidates.map((c) => [c, guestPath(c)])),
+      needs: new Map(vip.needs.map((d) => [d, needsExpr(d)])),
+    })),
   };
 }

@@ -266,6 +266,8 @@ export interface WhatIfResult {
   /** Proxmox HA guests restarted on another node, and where. */
   restarted: { guest: string; to: string }[];
   services: WhatIfService[];
+  /** Who holds each VIP afterwards (null: nobody), read from the topology's takeover order. */
+  vipHolders: { address: string; holder: string | null }[];
   lines: string[];
 }
 

@@ -8,6 +8,7 @@ import { FailoverCosts, type TimingOverrides } from "./failover-costs.js";
 import { failureOutcome } from "./failure-outcome.js";
 import { displayName, msText } from "./format.js";
 import type { ComponentId, WhatIfResult, WhatIfService } from "./plan-report.js";
+import { holderAfter, vipLabels } from "../topology/vips.js";
 
 /** Resolves failure texts (host:NAME, nic:NAME, gear:NAME, guest:NAME); throws on an unknown one. */
 export function resolveFailures(model: Model, texts: readonly string[]): ComponentId[] {
@@ -50,6 +51,18 @@ export function whatIfGraph(
     return { name: s.name, kind: s.kind, status: o.status, outageMs: o.outageMs, steps: o.steps };
   });
 
+  const upAfter = (e: Parameters<typeof failureOutcome>[0] | undefined): boolean =>
+    e !== undefined && failureOutcome(e, failed).status !== "down";
+  const vipHolders = graph.vips.map((v) => ({
+    address: v.vip.address,
+    holder:
+      holderAfter(
+        v.vip,
+        (c) => !upAfter(v.candidates.get(c)),
+        (d) => upAfter(v.needs.get(d)),
+      ) ?? null,
+  }));
+
   const lines: string[] = [`Failed: ${failed.join(", ")}.`];
   lines.push(guestsDown.length ? `Guests down: ${guestsDown.join(", ")}.` : "No guest goes down.");
   for (const r of restarted) lines.push(`Proxmox HA restarts ${r.guest} on ${r.to}.`);
@@ -62,7 +75,16 @@ export function whatIfGraph(
   if (down.length) lines.push(`Down until repaired: ${down.map((s) => displayName(s)).join(", ")}.`);
   const up = services.filter((s) => s.status === "up");
   if (up.length) lines.push(`Unaffected: ${up.map((s) => displayName(s)).join(", ")}.`);
-  return { failed: [...failed], guestsDown, restarted, services, lines };
+  for (const h of vipHolders.filter((x) => x.holder === null)) {
+    const x = graph.vips.find((e) => e.vip.address === h.address)!;
+    const v = x.vip;
+    const why =
+      v.needs.length && v.candidates.some((c) => upAfter(x.candidates.get(c)))
+        ? ` (${v.mechanism} cannot renew its lease without the Kubernetes API)`
+        : "";
+    lines.push(`VIP ${h.address} (${vipLabels(v).join(", ")}) is held by nobody${why}.`);
+  }
+  return { failed: [...failed], guestsDown, restarted, services, vipHolders, lines };
 }
 
 /** The pure entry point: resolve the failure texts, build the dependency graph, evaluate. */

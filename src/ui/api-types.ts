@@ -2,7 +2,6 @@
 // `import type`, so nothing here may need Node at run time.
 import type { PlanReport, WhatIfResult } from "../analyze/plan-report.js";
 import type { Diagnostic } from "../diagnostic/diagnostic.js";
-import type { VipInfo } from "./vips.js";
 
 export type { PlanReport, WhatIfResult };
 
@@ -26,7 +25,6 @@ export interface ModelResponse {
   svg?: string;
   /** The spec's lines, so findings can show the line they point at. */
   lines: string[];
-  vips: VipInfo[];
   targets: FailTarget[];
 }
 

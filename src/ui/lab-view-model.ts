@@ -5,7 +5,7 @@ import type { LabPlan } from "../lab/lab-plan.js";
 import type { LabStatus } from "../lab/status.js";
 import type { Model } from "../model/model.js";
 import type { LabFault, LabProbePoint, LabView } from "./api-types.js";
-import { modelVips } from "./vips.js";
+import { modelVips } from "../topology/vips.js";
 
 /** The daemons a fault button may kill: the ones whose death moves a VIP, a leader or a primary. */
 const KILLABLE = ["keepalived", "kubevip-standin", "haproxy", "etcd", "patroni"];

@@ -24,7 +24,6 @@ import {
 } from "./request-body.js";
 import { sameOrigin } from "./same-origin.js";
 import { SpecState } from "./spec-state.js";
-import { modelVips } from "./vips.js";
 import type { PlanReport } from "../analyze/plan-report.js";
 
 export interface UiServerOptions {
@@ -240,7 +239,6 @@ function modelResponse(spec: SpecState): ModelResponse {
     diagnostics: c.diagnostics,
     svg: good?.svg,
     lines: c.text.split("\n"),
-    vips: good ? modelVips(good.model) : [],
     targets: good?.targets ?? [],
   };
 }

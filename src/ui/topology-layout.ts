@@ -21,7 +21,7 @@ import type {
   VipBadge,
   Wire,
 } from "./layout-types.js";
-import { modelVips, type VipInfo } from "./vips.js";
+import { modelVips, vipLabels, type Vip } from "../topology/vips.js";
 
 const MARGIN = 20;
 const HOST_GAP = 28;
@@ -162,7 +162,7 @@ interface SizedGuest {
   subtitle: string;
   addresses: { network: string; address: string }[];
   chips: { label: string; kind: ChipKind; service?: string; component?: string; title: string; w: number }[];
-  vips: { vip: VipInfo; holder: boolean; label: string; title: string; w: number }[];
+  vips: { vip: Vip; holder: boolean; label: string; title: string; w: number }[];
   contentW: number;
 }
 
@@ -182,7 +182,7 @@ interface SizedHost {
 
 const gib = (mib: number): string => `${Math.round((mib / 1024) * 10) / 10} GiB`;
 
-function sizeHost(model: Model, host: Host, vips: VipInfo[]): SizedHost {
+function sizeHost(model: Model, host: Host, vips: Vip[]): SizedHost {
   const title = host.name;
   const cluster = model.proxmox;
   const disks = host.disks.map((d) => `${d.type} ${Math.round(d.sizeGiB)} GiB`).join(", ");
@@ -276,7 +276,7 @@ function flowRows(widths: number[], width: number): number {
   return rows;
 }
 
-function sizeGuest(model: Model, g: Guest, vips: VipInfo[]): SizedGuest {
+function sizeGuest(model: Model, g: Guest, vips: Vip[]): SizedGuest {
   const subtitle = [
     g.kind === "metal" ? "bare metal" : `${g.kind} ${g.vmid}`,
     g.role,
@@ -293,8 +293,8 @@ function sizeGuest(model: Model, g: Guest, vips: VipInfo[]): SizedGuest {
   const guestVips = vips.flatMap((v) => {
     const at = v.candidates.indexOf(g.name);
     if (at < 0) return [];
-    const label = `VIP ${v.address} · ${v.purposes.join(", ")}`;
-    const title = `${v.address} (${v.purposes.join(", ")}) via ${v.mechanism}; ${
+    const label = `VIP ${v.address} · ${vipLabels(v).join(", ")}`;
+    const title = `${v.address} (${vipLabels(v).join(", ")}) via ${v.mechanism}; ${
       at === 0 ? "held here nominally" : `standby #${at}`
     }; candidates: ${v.candidates.join(", ")}`;
     return [{ vip: v, holder: at === 0, label, title, w: textWidth(label, 10, true) + 14 }];
@@ -538,7 +538,7 @@ function placeGear(
   });
 }
 
-function placeCluster(model: Model, hosts: HostBox[], vips: VipInfo[], y: number): ClusterBand | undefined {
+function placeCluster(model: Model, hosts: HostBox[], vips: Vip[], y: number): ClusterBand | undefined {
   const k8s = model.kubernetes;
   if (!k8s) return undefined;
   const nodes = [...k8s.servers, ...k8s.agents];

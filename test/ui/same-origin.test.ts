@@ -22,7 +22,14 @@ const faults: string[] = [];
 const backends: UiBackends = {
   plan: {
     plan: () => ({ name: "homelab", findings: [] }) as unknown as PlanReport,
-    whatIf: (_m, failures) => ({ failed: failures, guestsDown: [], restarted: [], services: [], lines: [] }),
+    whatIf: (_m, failures) => ({
+      failed: failures,
+      guestsDown: [],
+      restarted: [],
+      services: [],
+      vipHolders: [],
+      lines: [],
+    }),
   },
   lab: {
     status: async () => ({ available: true, running: false, reason: "no lab" }),
@@ -108,7 +115,14 @@ test("opened as localhost, 127.0.0.1 or [::1], the page loads and its POSTs are 
     assert.equal(whatif.status, 200, `what-if from ${origin}: ${whatif.body}`);
     assert.deepEqual(JSON.parse(whatif.body), {
       available: true,
-      result: { failed: ["host:pve-01"], guestsDown: [], restarted: [], services: [], lines: [] },
+      result: {
+        failed: ["host:pve-01"],
+        guestsDown: [],
+        restarted: [],
+        services: [],
+        vipHolders: [],
+        lines: [],
+      },
     });
     const fault = await post(loop, "/api/lab/fault", '{"fault":"host-down pve-01"}', { host, origin });
     assert.equal(fault.status, 200, `fault from ${origin}: ${fault.body}`);

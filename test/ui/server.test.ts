@@ -111,6 +111,7 @@ const backends: UiBackends = {
         guestsDown: [],
         restarted: [],
         services: [],
+        vipHolders: [],
         lines: [`failed ${failures.join(",")}`],
       }) satisfies WhatIfResult,
   },

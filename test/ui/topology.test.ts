@@ -7,7 +7,6 @@ import { loadSpecFile, loadSpecText } from "../../src/spec/load.js";
 import type { Rect, TopologyLayout } from "../../src/ui/layout-types.js";
 import { layoutTopology } from "../../src/ui/topology-layout.js";
 import { topologySvg } from "../../src/ui/topology-svg.js";
-import { modelVips } from "../../src/ui/vips.js";
 
 const examples = readdirSync("examples")
   .filter((f) => f.endsWith(".yaml"))
@@ -152,30 +151,6 @@ test("each NIC drops onto the bus of every network it carries", async () => {
   assert.equal(new Set(l.networks.map((b) => b.color)).size, 3);
   // Six guests on one host: two columns.
   assert.equal(new Set(l.hosts[0]!.guests.map((g) => g.x)).size, 2);
-});
-
-test("VIPs: one per address, with every purpose and the takeover order", async () => {
-  const seed003 = modelVips(await model("examples/seed003-lb-pair.yaml"));
-  assert.deepEqual(seed003, [
-    {
-      address: "192.168.1.8",
-      network: "lan",
-      purposes: ["edge", "k8s API", "ingress"],
-      mechanism: "keepalived",
-      candidates: ["k3s-lb01", "k3s-lb02"],
-    },
-  ]);
-  const seed004 = modelVips(await model("examples/seed004-three-nodes.yaml"));
-  assert.deepEqual(seed004, [
-    {
-      address: "192.168.1.50",
-      network: "lan",
-      purposes: ["k8s API", "ingress"],
-      mechanism: "kube-vip",
-      candidates: ["k3s-1", "k3s-2", "k3s-3"],
-    },
-  ]);
-  assert.deepEqual(modelVips(await model("examples/seed000-single-node.yaml")), []);
 });
 
 test("SVG: every failure target is clickable, text is escaped, nothing is fetched from elsewhere", async () => {

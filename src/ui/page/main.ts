@@ -142,7 +142,7 @@ function overlay(): void {
     if (r) {
       topology.markGuestsDown(r.guestsDown);
       topology.markServices(new Map<string, ServiceState>(r.services.map((s) => [s.name, s])));
-      topology.setVipHolders(survivingHolders(r.guestsDown));
+      topology.setVipHolders(new Map(r.vipHolders.map((v) => [v.address, v.holder ?? undefined])));
     }
   }
   if (state.tab === "lab" && state.lab?.available && state.lab.running) {
@@ -154,12 +154,6 @@ function overlay(): void {
       new Map<string, string | undefined>(state.lab.view.vips.map((v) => [v.address, v.holder])),
     );
   }
-}
-
-/** Where each VIP goes when guests are down: the next candidate in takeover order that still runs. */
-function survivingHolders(down: readonly string[]): Map<string, string | undefined> {
-  const vips = state.model?.vips ?? [];
-  return new Map(vips.map((v) => [v.address, v.candidates.find((c) => !down.includes(c))]));
 }
 
 function selectTab(tab: Tab): void {

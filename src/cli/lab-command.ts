@@ -2,6 +2,7 @@
 // it on purpose and measure what a user would see. Subcommands: up, status, chaos, run, measure,
 // down, doctor. Everything but doctor needs root.
 import { existsSync, statSync } from "node:fs";
+import { isAbsolute, relative } from "node:path";
 import type { Command } from "commander";
 import { hasErrors } from "../diagnostic/diagnostic.js";
 import {
@@ -15,14 +16,15 @@ import {
 import { START_WAVES } from "../lab/daemons/build.js";
 import { runDoctor } from "../lab/doctor.js";
 import { probeExposure, renderExposureProbes } from "../lab/exposure-probe.js";
-import { LabSetupError, labDown, labUp, recordedAlive } from "../lab/lifecycle.js";
+import { LabSetupError, labDown, labsOfSpec, labUp, readableLabs, recordedAlive } from "../lab/lifecycle.js";
 import { measuredTimings } from "../lab/measured-file.js";
 import { renderDoctor, renderDown, renderReport, renderStatus, renderUp } from "../lab/report.js";
 import { runScenario } from "../lab/runner.js";
 import { defaultMeasureScenario, loadScenarioFile } from "../lab/scenario.js";
 import { labStatus } from "../lab/status.js";
 import { isLabId } from "../lab/names.js";
-import { listLabs, readState, statePath, type LabState } from "../lab/state.js";
+import { terminalSessions } from "../lab/procfs.js";
+import { listLabs, readState, stateDir, statePath, type LabState } from "../lab/state.js";
 import { isUserError } from "../diagnostic/user-error.js";
 import { didYouMean } from "../util/suggest.js";
 import { writeOwnedFile } from "../emit/write.js";
@@ -84,22 +86,67 @@ async function readStateOrExplain(id: string): Promise<LabState | undefined> {
   }
 }
 
-async function selectLab(opts: LabSelect): Promise<LabState> {
+/** A lab as the user knows it: its id, the spec it runs (relative to here when below) and its age. */
+function labLine(s: LabState): string {
+  const rel = relative(process.cwd(), s.spec);
+  const spec = rel && !rel.startsWith("..") && !isAbsolute(rel) ? rel : s.spec;
+  return `${s.id} (${spec}, up since ${s.createdAt})`;
+}
+
+/** The labs up, to choose from; or how to start one. */
+async function labsUpHint(start = "SPEC"): Promise<string> {
+  const labs = await readableLabs();
+  return labs.length
+    ? `labs up: ${labs.map(labLine).join("; ")}`
+    : `start one with \`hlab lab up ${start}\` (labs of another HLAB_LAB_STATE_DIR than ${stateDir()} are not seen)`;
+}
+
+/** The lab a command means: `--lab ID`, the spec it runs, or the only one up. */
+async function selectLab(opts: LabSelect, spec?: string): Promise<LabState> {
+  if (spec !== undefined) {
+    if (opts.lab !== undefined)
+      throw new UsageError(
+        "give the lab by its spec or by --lab ID, not both",
+        `e.g. \`hlab lab status ${spec}\` or \`hlab lab status --lab ${opts.lab}\``,
+      );
+    const matching = await labsOfSpec(spec);
+    if (matching.length === 0) throw new UsageError(`no lab of ${spec} is up`, await labsUpHint(spec));
+    if (matching.length > 1)
+      throw new UsageError(
+        `${matching.length} labs of ${spec} are up: ${matching.map((m) => m.id).join(", ")}`,
+        `choose one with --lab ID: ${matching.map(labLine).join("; ")}`,
+      );
+    return matching[0]!;
+  }
   const labs = await listLabs();
   if (opts.lab !== undefined) labIdOption(opts.lab, labs);
   const id = opts.lab ?? (labs.length === 1 ? labs[0] : undefined);
   if (!id) {
-    if (labs.length === 0) throw new UsageError("no lab is up", "start one with `hlab lab up SPEC`");
-    throw new UsageError(`several labs are up: ${labs.join(", ")}`, "choose one with --lab ID");
+    if (labs.length === 0) throw new UsageError("no lab is up", await labsUpHint());
+    throw new UsageError(
+      `several labs are up: ${labs.join(", ")}`,
+      `name one by its spec (\`hlab lab status SPEC\`) or with --lab ID; ${await labsUpHint()}`,
+    );
   }
   const state = await readStateOrExplain(id);
-  if (!state)
-    throw new UsageError(
-      `no lab ${id}`,
-      labs.length ? `labs up: ${labs.join(", ")}` : "start one with `hlab lab up SPEC`",
-    );
+  if (!state) throw new UsageError(`no lab ${id}`, await labsUpHint());
   return state;
 }
+
+/**
+ * `lab chaos [SPEC] FAULT [TARGETS...]`: a first word that is no fault but names a spec file is the
+ * lab's spec (fault kinds are fixed words, so the two never overlap).
+ */
+export function splitChaosArgs(words: string[]): { spec?: string; fault?: string; targets: string[] } {
+  const [first, ...rest] = words;
+  const isFault = first === "restore" || (FAULT_KINDS as readonly string[]).includes(first ?? "");
+  if (first !== undefined && !isFault && (SPEC_FILE.test(first) || isFile(first)))
+    return { spec: first, fault: rest[0], targets: rest.slice(1) };
+  return { fault: first, targets: rest };
+}
+
+const SPEC_FILE = /\.(ya?ml|json|[cm]?[jt]s)$/i;
+const isFile = (p: string): boolean => existsSync(p) && statSync(p).isFile();
 
 function requireRoot(): void {
   if (process.getuid?.() !== 0)
@@ -150,6 +197,46 @@ function parsePatroni(v: string | undefined): { ttl?: number; loopWait?: number;
     out[key!] = Number(val);
   }
   return out;
+}
+
+/**
+ * The labs `down --all` removes, or undefined when the person at the terminal said no. Labs started
+ * from this shell's terminal go without asking; any other (another terminal's, a script's, a test's)
+ * is listed first and confirmed at a terminal, or needs --yes in a script, so an `--all` typed in
+ * one window never removes a colleague's lab unseen.
+ */
+async function labsForAll(
+  io: Io,
+  opts: LabSelect & { yes?: boolean },
+  spec: string | undefined,
+): Promise<string[] | undefined> {
+  if (spec !== undefined || opts.lab !== undefined)
+    throw new UsageError(
+      "--all takes neither a spec nor --lab",
+      "`hlab lab down SPEC` removes that spec's lab, `hlab lab down --all` every lab",
+    );
+  const ids = await listLabs();
+  const here = await terminalSessions();
+  const states = new Map(
+    await Promise.all(ids.map(async (id) => [id, await readState(id).catch(() => undefined)] as const)),
+  );
+  const others = ids.filter((id) => !states.get(id)?.startedFrom?.some((t) => here.includes(t)));
+  if (others.length === 0 || opts.yes) return ids;
+  const list = others
+    .map((id) => {
+      const s = states.get(id);
+      return `  ${s ? labLine(s) : `${id} (its state file cannot be read)`}`;
+    })
+    .join("\n");
+  const count = others.length === 1 ? "1 lab" : `${others.length} labs`;
+  if (!io.ask)
+    throw new UsageError(
+      `--all would remove ${count} this shell did not start:\n${list}`,
+      "add --yes to remove them too, or name the lab: `hlab lab down SPEC` or `--lab ID`",
+    );
+  io.err(`this shell did not start ${count}:\n${list}`);
+  const answer = await io.ask(`remove ${ids.length === 1 ? "it" : `all ${ids.length} labs`}? [y/N] `);
+  return /^y(es)?$/i.test(answer.trim()) ? ids : undefined;
 }
 
 export function registerLab(program: Command, io: Io, setExit: (code: number) => void): void {
@@ -249,11 +336,12 @@ export function registerLab(program: Command, io: Io, setExit: (code: number) =>
     .description(
       "who holds each VIP, etcd and Corosync quorum, PostgreSQL primary and replicas, HAProxy backends",
     )
+    .argument("[spec]", "the spec whose lab to show (default: the only lab up)")
     .option("--lab <id>", "the lab (default: the only one up)")
     .option("--json", "print the status as JSON")
-    .action(async (opts: LabSelect & { json?: boolean }) => {
+    .action(async (spec: string | undefined, opts: LabSelect & { json?: boolean }) => {
       requireRoot();
-      const state = await selectLab(opts);
+      const state = await selectLab(opts, spec);
       const status = await labStatus(state, recordedAlive);
       io.out(opts.json ? JSON.stringify(status, null, 2) : renderStatus(status, io.color));
     });
@@ -261,7 +349,8 @@ export function registerLab(program: Command, io: Io, setExit: (code: number) =>
   lab
     .command("chaos")
     .description(`inject one fault now: ${FAULT_KINDS.join(", ")}; or \`restore\` to undo every active fault`)
-    .argument("<fault>", "the fault, or `restore`")
+    .usage("[spec] <fault> [targets...] [options]")
+    .argument("<fault>", "the fault, or `restore` (after the spec whose lab it means, if given)")
     .argument(
       "[targets...]",
       "host, guest, `host:nic`, `node:process`, or two comma-separated groups for a partition",
@@ -276,14 +365,20 @@ export function registerLab(program: Command, io: Io, setExit: (code: number) =>
     .option("--json", "print what was done as JSON")
     .action(
       async (
-        fault: string,
-        targets: string[],
+        first: string,
+        rest: string[],
         opts: LabSelect & { every: string; for?: string; percent: string; json?: boolean },
       ) => {
         requireRoot();
         const everyMs = durationOption("--every", opts.every, 100, 3_600_000);
         const forMs = opts.for !== undefined ? durationOption("--for", opts.for, 100, 86_400_000) : undefined;
-        const state = await selectLab(opts);
+        const { spec: labSpec, fault, targets } = splitChaosArgs([first, ...rest]);
+        if (fault === undefined)
+          throw new UsageError(
+            `after the spec ${labSpec}, name the fault`,
+            `e.g. hlab lab chaos ${labSpec} host-down HOST; faults: ${FAULT_KINDS.join(", ")}, restore`,
+          );
+        const state = await selectLab(opts, labSpec);
         if (fault === "restore") {
           const active = state.faults.map((f) => f.id);
           const unknown = targets.filter((t) => !active.includes(t));
@@ -398,33 +493,55 @@ export function registerLab(program: Command, io: Io, setExit: (code: number) =>
   lab
     .command("down")
     .description("remove every namespace, bridge, process and file the lab created (also after a crash)")
+    .argument("[spec]", "the spec whose lab to remove (default: the only lab up)")
     .option("--lab <id>", "the lab (default: the only one up)")
-    .option("--all", "every lab this machine has a state file for")
+    .option(
+      "--all",
+      "every lab of this state directory; labs this shell did not start are listed and confirmed first (a terminal) or need --yes (a script)",
+    )
+    .option("--yes", "with --all: also remove labs this shell did not start, without asking")
     .option("--keep-logs", "keep the run directory's logs")
     .option("--json", "print what was removed as JSON")
-    .action(async (opts: LabSelect & { all?: boolean; keepLogs?: boolean; json?: boolean }) => {
-      requireRoot();
-      const labs = await listLabs();
-      let ids: string[];
-      if (opts.all) ids = labs;
-      else if (opts.lab !== undefined) ids = [labIdOption(opts.lab, labs)];
-      else if (labs.length > 1)
-        throw new UsageError(`several labs are up: ${labs.join(", ")}`, "choose one with --lab ID, or --all");
-      else ids = labs;
-      const reports = [];
-      for (const id of ids) {
-        await readStateOrExplain(id);
-        reports.push(await labDown(id, { keepLogs: opts.keepLogs }));
-      }
-      io.out(
-        opts.json
-          ? JSON.stringify(reports, null, 2)
-          : reports.length
-            ? reports.map((r) => renderDown(r)).join("\n")
-            : "no lab is up",
-      );
-      setExit(reports.some((r) => r.leftovers.length) ? EXIT_FINDINGS : EXIT_OK);
-    });
+    .action(
+      async (
+        spec: string | undefined,
+        opts: LabSelect & { all?: boolean; yes?: boolean; keepLogs?: boolean; json?: boolean },
+      ) => {
+        requireRoot();
+        let ids: string[];
+        if (opts.all) {
+          const chosen = await labsForAll(io, opts, spec);
+          if (!chosen) {
+            io.err("nothing removed");
+            return setExit(EXIT_FINDINGS);
+          }
+          ids = chosen;
+        } else if (spec !== undefined) ids = [(await selectLab(opts, spec)).id];
+        else {
+          const labs = await listLabs();
+          if (opts.lab !== undefined) ids = [labIdOption(opts.lab, labs)];
+          else if (labs.length > 1)
+            throw new UsageError(
+              `several labs are up: ${labs.join(", ")}`,
+              `name one by its spec (\`hlab lab down SPEC\`) or with --lab ID, or all with --all; ${await labsUpHint()}`,
+            );
+          else ids = labs;
+        }
+        const reports = [];
+        for (const id of ids) {
+          await readStateOrExplain(id);
+          reports.push(await labDown(id, { keepLogs: opts.keepLogs }));
+        }
+        io.out(
+          opts.json
+            ? JSON.stringify(reports, null, 2)
+            : reports.length
+              ? reports.map((r) => renderDown(r)).join("\n")
+              : "no lab is up",
+        );
+        setExit(reports.some((r) => r.leftovers.length) ? EXIT_FINDINGS : EXIT_OK);
+      },
+    );
 
   lab
     .command("doctor")

@@ -2,6 +2,7 @@
 // JSON on request, user errors as a message with exit 2, bugs with a stack only under --debug.
 import type { Diagnostic, SourceLocator } from "../diagnostic/diagnostic.js";
 import { renderDiagnostics } from "../diagnostic/render.js";
+import { createInterface } from "node:readline/promises";
 
 export const EXIT_OK = 0;
 export const EXIT_FINDINGS = 1;
@@ -11,13 +12,25 @@ export interface Io {
   out(text: string): void;
   err(text: string): void;
   color: boolean;
+  /** Asks the person at the terminal (prompt on stderr); absent when stdin is not a terminal. */
+  ask?(question: string): Promise<string>;
 }
 
 export const processIo = (): Io => ({
   out: (t) => process.stdout.write(t.endsWith("\n") ? t : t + "\n"),
   err: (t) => process.stderr.write(t.endsWith("\n") ? t : t + "\n"),
   color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR && process.env.TERM !== "dumb",
+  ask: process.stdin.isTTY ? askTerminal : undefined,
 });
+
+async function askTerminal(question: string): Promise<string> {
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return await rl.question(question);
+  } finally {
+    rl.close();
+  }
+}
 
 /** An error the user can fix: printed as a message, never with a stack. One type for the library and the CLI. */
 export { UserError as UsageError } from "../diagnostic/user-error.js";

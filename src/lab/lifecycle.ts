@@ -2,7 +2,7 @@
 // network, lays out the configs, starts the daemons in waves and waits until the lab answers. Down
 // undoes exactly what the state file lists (also after a crash, also half-way through an up) and
 // verifies nothing of it is left.
-import { existsSync, readdirSync } from "node:fs";
+import { existsSync, readdirSync, realpathSync } from "node:fs";
 import { chown, cp, mkdir, readdir, rm } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { UserError } from "../diagnostic/user-error.js";
@@ -36,7 +36,7 @@ import {
   setupOrder,
   LAB_SYSCTLS,
 } from "./netns.js";
-import { sameProcess } from "./procfs.js";
+import { sameProcess, terminalSessions } from "./procfs.js";
 import { etcdStatus, vipHolders, dbStatus, corosyncStatus } from "./status.js";
 import {
   listLabs,
@@ -108,11 +108,24 @@ export function daemonContext(
   };
 }
 
-/** Labs whose state file says they run `specPath` (up, or left half-way by a crash). */
-export async function labsOfSpec(specPath: string): Promise<LabState[]> {
-  const spec = resolve(specPath);
+/** Every lab of this state directory whose state file can be read (up, or left half-way by a crash). */
+export async function readableLabs(): Promise<LabState[]> {
   const states = await Promise.all((await listLabs()).map((id) => readState(id).catch(() => undefined)));
-  return states.filter((s): s is LabState => s !== undefined && s.spec === spec);
+  return states.filter((s): s is LabState => s !== undefined);
+}
+
+const realOrResolved = (path: string): string => {
+  try {
+    return realpathSync(path);
+  } catch {
+    return resolve(path);
+  }
+};
+
+/** Labs whose state file says they run `specPath`: the same file by its path, or through links. */
+export async function labsOfSpec(specPath: string): Promise<LabState[]> {
+  const wanted = new Set([resolve(specPath), realOrResolved(specPath)]);
+  return (await readableLabs()).filter((s) => wanted.has(s.spec) || wanted.has(realOrResolved(s.spec)));
 }
 
 export async function labUp(model: Model, specPath: string, opts: UpOptions = {}): Promise<UpResult> {
@@ -188,6 +201,7 @@ async function upClaimed(
     id,
     spec: resolve(specPath),
     createdAt: new Date().toISOString(),
+    startedFrom: await terminalSessions(),
     runDir,
     ownsRunDir: true,
     keepLogs: Boolean(opts.keepLogs),

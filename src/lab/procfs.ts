@@ -43,3 +43,26 @@ export async function runningPid(pid: number): Promise<boolean> {
     return false;
   }
 }
+
+/**
+ * The terminal sessions `pid` runs under: `<session>:<tty>` of each ancestor (up to init) that has
+ * a controlling terminal. Two commands typed in one shell share its session, also through sudo
+ * (which opens a session of its own below it); a daemon, cron or CI job has none.
+ */
+export async function terminalSessions(pid = process.pid): Promise<string[]> {
+  const out = new Set<string>();
+  for (let p = pid, hops = 0; p > 1 && hops < 64; hops++) {
+    let fields: string[];
+    try {
+      const text = await readFile(`/proc/${p}/stat`, "utf8");
+      fields = text.slice(text.lastIndexOf(")") + 2).split(" ");
+    } catch {
+      break;
+    }
+    // After the command name: state, ppid, pgrp, session, tty_nr (proc(5)).
+    const [ppid, session, tty] = [Number(fields[1]), fields[3], fields[4]];
+    if (tty && tty !== "0") out.add(`${session}:${tty}`);
+    p = ppid;
+  }
+  return [...out].sort();
+}

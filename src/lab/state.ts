@@ -61,6 +61,8 @@ export interface LabState {
   id: LabId;
   spec: string;
   createdAt: string;
+  /** The terminal sessions `lab up` ran under (procfs.ts): `down --all` asks before removing others' labs. */
+  startedFrom?: string[];
   runDir: string;
   /** True when the lab created the run directory (and so may delete it). */
   ownsRunDir: boolean;

@@ -3,7 +3,7 @@
 // seen or touched.
 import assert from "node:assert/strict";
 import { rmSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { test } from "node:test";
 import { main } from "../../src/cli/main.js";
 import { captureIo } from "../cli/capture-io.js";
@@ -169,3 +169,115 @@ test("an unreadable state file is a usage error naming it, not an internal error
     rmSync(file, { force: true });
   }
 });
+
+/** A state file for a lab that created nothing, so `lab down` of it only removes the file. */
+function fakeLab(id: string, spec: string, startedFrom?: string[]): string {
+  const file = join(stateDir, `${id}.json`);
+  const state = {
+    version: 1,
+    id,
+    spec: resolve(spec),
+    createdAt: "2026-12-03T07:00:00.000Z",
+    startedFrom,
+    runDir: join(stateDir, `run-${id}`),
+    ownsRunDir: false,
+    keepLogs: false,
+    phase: "up",
+    namespaces: [],
+    rootLinks: [],
+    processes: [],
+    launches: [],
+    faults: [],
+    poweredOff: [],
+    adjustments: [],
+  };
+  writeFileSync(file, JSON.stringify(state));
+  return file;
+}
+
+const SEED3 = "examples/seed003-lb-pair.yaml";
+const SEED4 = "examples/seed004-three-nodes.yaml";
+const SEED0 = "examples/seed000-single-node.yaml";
+
+test(
+  "status, down and chaos name a lab by its spec; none or several matching say which labs are up",
+  rootOnly,
+  async (t) => {
+    t.after(async () => {
+      for (const id of await listLabs()) if (id.startsWith("hlf")) rmSync(join(stateDir, `${id}.json`));
+    });
+    fakeLab("hlf003", SEED3);
+    fakeLab("hlf004", SEED4);
+    for (const cmd of [
+      ["status", SEED0],
+      ["down", SEED0],
+      ["chaos", SEED0, "host-down", "pve"],
+    ]) {
+      const o = io();
+      assert.equal(await main(["lab", ...cmd], o), 2, cmd.join(" "));
+      assert.match(o.stderr, /no lab of examples\/seed000-single-node.yaml is up/);
+      assert.match(
+        o.stderr,
+        /labs up: hlf003 \(examples\/seed003-lb-pair.yaml, up since [^)]+\); hlf004 \(examples\/seed004/,
+      );
+    }
+    const o = io();
+    assert.equal(await main(["lab", "chaos", SEED3], o), 2);
+    assert.match(o.stderr, /after the spec examples\/seed003-lb-pair.yaml, name the fault/);
+
+    const down = io();
+    assert.equal(await main(["lab", "down", `./${SEED3}`], down), 0, down.stderr);
+    assert.match(down.stdout, /lab hlf003: nothing to remove/);
+    assert.deepEqual(await listLabs(), ["hlf004"], "only the lab of that spec went");
+
+    fakeLab("hlf005", SEED4);
+    const two = io();
+    assert.equal(await main(["lab", "status", SEED4], two), 2);
+    assert.match(two.stderr, /2 labs of examples\/seed004-three-nodes.yaml are up: hlf004, hlf005/);
+    assert.match(two.stderr, /--lab ID/);
+    const both = io();
+    assert.equal(await main(["lab", "down", SEED4, "--lab", "hlf004"], both), 2);
+    assert.match(both.stderr, /by its spec or by --lab ID, not both/);
+  },
+);
+
+test(
+  "down --all: labs this shell did not start are listed, and removed only after yes (terminal) or --yes (script)",
+  rootOnly,
+  async (t) => {
+    t.after(async () => {
+      for (const id of await listLabs()) if (id.startsWith("hla")) rmSync(join(stateDir, `${id}.json`));
+    });
+    // A session no shell here has: another terminal's lab.
+    fakeLab("hla001", SEED3, ["999999999:34816"]);
+    fakeLab("hla002", SEED4);
+
+    const script = io();
+    assert.equal(await main(["lab", "down", "--all"], script), 2);
+    assert.match(
+      script.stderr,
+      /--all would remove 2 labs this shell did not start:\n {2}hla001 \(examples\/seed003-lb-pair.yaml/,
+    );
+    assert.match(script.stderr, /--yes/);
+    assert.deepEqual(await listLabs(), ["hla001", "hla002"], "nothing removed");
+
+    const questions: string[] = [];
+    const no = Object.assign(io(), { ask: async (q: string) => (questions.push(q), "n") });
+    assert.equal(await main(["lab", "down", "--all"], no), 1);
+    assert.match(no.stderr, /this shell did not start 2 labs:\n {2}hla001 [^\n]*\n {2}hla002/);
+    assert.match(no.stderr, /nothing removed/);
+    assert.deepEqual(questions, ["remove all 2 labs? [y/N] "]);
+    assert.deepEqual(await listLabs(), ["hla001", "hla002"]);
+
+    const yes = Object.assign(io(), { ask: async () => "y" });
+    assert.equal(await main(["lab", "down", "--all"], yes), 0);
+    assert.match(yes.stdout, /lab hla001: nothing to remove\nlab hla002: nothing to remove/);
+    assert.deepEqual(await listLabs(), []);
+
+    fakeLab("hla003", SEED3);
+    const forced = io();
+    assert.equal(await main(["lab", "down", "--all", "--yes"], forced), 0);
+    assert.match(forced.stdout, /lab hla003/);
+    assert.deepEqual(await listLabs(), []);
+  },
+);

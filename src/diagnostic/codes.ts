@@ -82,3 +82,6 @@ export const CODES = {
 } as const satisfies Record<string, CodeInfo>;
 
 export type Code = keyof typeof CODES;
+
+/** For codes that arrive untyped (zod's refinement params): only a registered code passes. */
+export const isCode = (x: unknown): x is Code => typeof x === "string" && Object.hasOwn(CODES, x);

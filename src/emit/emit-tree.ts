@@ -3,7 +3,7 @@
 // generated; every other file is the user's and is never touched: a file hlab did not write where a
 // generated one goes (even an identical copy) stops the whole write before anything changes, unless
 // --force hands it over, so a tree is never left half-built. Every path goes through out-root.ts.
-import type { Code } from "../diagnostic/codes.js";
+import { CODES, type Code } from "../diagnostic/codes.js";
 import { UserError } from "../diagnostic/user-error.js";
 import type { GeneratedFile } from "../artifact/artifact.js";
 import {
@@ -35,11 +35,10 @@ export interface EmitAction {
 
 export interface EmitIssue {
   path: string;
-  severity: "error" | "warning";
+  /** Its severity is the registry's (codes.ts), never chosen here. */
+  code: Code;
   message: string;
   hint: string;
-  /** The diagnostic code when the issue says which; otherwise the caller maps by severity. */
-  code?: Code;
 }
 
 export interface EmitResult {
@@ -57,7 +56,7 @@ export interface EmitOptions {
    * Files no longer generated that must not be removed (a secret's value cannot be made again): the
    * reason to tell the user, or undefined to remove as usual. They stay in the manifest.
    */
-  preserve?: (path: string) => { message: string; hint: string } | undefined;
+  preserve?: (path: string) => { code: Code; message: string; hint: string } | undefined;
   /** Take over (or replace) files hlab did not write that sit where generated files go. */
   force?: boolean;
 }
@@ -86,7 +85,6 @@ export async function readOutputManifest(outDir: string): Promise<ParsedManifest
 function rejectedIssues(m: ParsedManifest): EmitIssue[] {
   const issues: EmitIssue[] = m.rejected.slice(0, MAX_NAMED).map((r) => ({
     path: MANIFEST_PATH,
-    severity: "error",
     code: "HL307",
     message: `${MANIFEST_PATH} entry ${r.index} (${JSON.stringify(r.path).slice(0, 200)}) is refused: ${r.reason}; hlab acts on no entry of it`,
     hint: "the manifest is committed, so anyone who can push can change it: see `git log -p .hlab/manifest.json`, remove the entry, then build again",
@@ -94,7 +92,6 @@ function rejectedIssues(m: ParsedManifest): EmitIssue[] {
   if (m.rejected.length > MAX_NAMED)
     issues.push({
       path: MANIFEST_PATH,
-      severity: "error",
       code: "HL307",
       message: `${m.rejected.length - MAX_NAMED} more entries of ${MANIFEST_PATH} are refused`,
       hint: "restore the manifest from a commit you trust",
@@ -118,7 +115,6 @@ export async function emitTree(
     if (!(err instanceof ManifestError || err instanceof UserError)) throw err;
     issues.push({
       path: MANIFEST_PATH,
-      severity: "error",
       code: "HL305",
       message: `cannot read ${MANIFEST_PATH}: ${err.message}`,
       hint: "restore it from Git (a real file in a real .hlab folder); without it hlab cannot tell its files from yours, so it writes nothing",
@@ -139,7 +135,6 @@ export async function emitTree(
     if (found.type === "blocked") {
       issues.push({
         path: found.at,
-        severity: "error",
         code: "HL302",
         message: `${found.at} is ${found.what}, in the way of the generated ${f.path}`,
         hint: "move it elsewhere: hlab needs a folder there, and never follows a link",
@@ -151,7 +146,6 @@ export async function emitTree(
     if (found.type === "other") {
       issues.push({
         path: f.path,
-        severity: "error",
         code: "HL302",
         message: `${f.path} is ${found.what}; hlab would write a file there`,
         hint: "move it elsewhere, then build again",
@@ -168,7 +162,6 @@ export async function emitTree(
     if (!entry && !opts.force) {
       issues.push({
         path: f.path,
-        severity: "error",
         code: "HL302",
         message: same
           ? `${f.path} exists (the same as the generated file) but hlab did not write it`
@@ -184,7 +177,6 @@ export async function emitTree(
       if (!entry) {
         issues.push({
           path: f.path,
-          severity: "warning",
           code: "HL308",
           message: `${f.path}, which hlab did not write, is replaced (--force)`,
           hint: "Git keeps the old version if it was committed",
@@ -192,7 +184,7 @@ export async function emitTree(
       } else if (sha256(existing) !== entry.sha256) {
         issues.push({
           path: f.path,
-          severity: "warning",
+          code: "HL303",
           message: `${f.path} was edited by hand since the last build; the edit is replaced`,
           hint: "change the spec instead: generated files are rewritten on every build (Git keeps the edit)",
         });
@@ -214,7 +206,7 @@ export async function emitTree(
     if (content && kept) {
       actions.push({ path: entry.path, action: "keep" });
       next.files.push({ ...entry, sha256: sha256(content) });
-      issues.push({ path: entry.path, severity: "warning", ...kept });
+      issues.push({ path: entry.path, ...kept });
     } else if (content && sha256(content) === entry.sha256) {
       actions.push({ path: entry.path, action: "remove" });
       removals.push(entry.path);
@@ -222,14 +214,15 @@ export async function emitTree(
       actions.push({ path: entry.path, action: "keep" });
       issues.push({
         path: entry.path,
-        severity: "warning",
+        code: "HL303",
         message: `${entry.path} is no longer generated, but it was changed since; it is left in place and is now yours`,
         hint: "delete it if you do not need it",
       });
     }
   }
 
-  if (issues.some((i) => i.severity === "error") || opts.dryRun) return { actions, issues, written: false };
+  if (issues.some((i) => CODES[i.code].severity === "error") || opts.dryRun)
+    return { actions, issues, written: false };
 
   await outputRoot(outDir, { create: true });
   try {

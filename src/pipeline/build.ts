@@ -83,9 +83,7 @@ export async function build(model: Model, opts: BuildOptions): Promise<BuildResu
     now: opts.now,
   });
   for (const p of store.problems) {
-    diagnostics.push(
-      located(p.severity === "error" ? "HL300" : "HL301", join(opts.outDir, p.path), p.message, p.hint),
-    );
+    diagnostics.push(located(p.code, join(opts.outDir, p.path), p.message, p.hint));
   }
   const generated = renderRepository(model, { publicKeys: store.publicKeys });
   for (const p of validateManifests(generated)) {
@@ -119,16 +117,13 @@ export async function build(model: Model, opts: BuildOptions): Promise<BuildResu
       return name === undefined
         ? undefined
         : {
+            code: "HL306",
             message: `secret \`${name}\` is no longer used by the spec; it is kept, since its value cannot be made again`,
             hint: `delete ${path} when you are sure (Git keeps a copy); a service that comes back reuses it`,
           };
     },
   });
-  for (const issue of emit.issues) {
-    const code =
-      issue.code ??
-      (issue.severity === "error" ? "HL302" : secretNameOf(issue.path) !== undefined ? "HL306" : "HL303");
-    diagnostics.push(located(code, join(opts.outDir, issue.path), issue.message, issue.hint));
-  }
+  for (const issue of emit.issues)
+    diagnostics.push(located(issue.code, join(opts.outDir, issue.path), issue.message, issue.hint));
   return { ...result, diagnostics: sortDiagnostics(diagnostics), emit, written: emit.written };
 }

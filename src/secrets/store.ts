@@ -51,7 +51,8 @@ export interface StoredSecret {
 export interface StoreProblem {
   secret: string;
   path: string;
-  severity: "error" | "warning";
+  /** HL300 (the store cannot hold it) or HL301 (other recipients); severity from the registry. */
+  code: "HL300" | "HL301";
   message: string;
   hint: string;
 }
@@ -230,12 +231,12 @@ export async function ensureSecrets(
     .find((x) => x.why !== undefined);
   for (const req of requests) {
     const path = secretFilePath(req.name);
-    const problem = (severity: StoreProblem["severity"], message: string, hint: string): void => {
-      result.problems.push({ secret: req.name, path, severity, message, hint });
+    const problem = (code: StoreProblem["code"], message: string, hint: string): void => {
+      result.problems.push({ secret: req.name, path, code, message, hint });
     };
     if (!SECRET_NAME.test(req.name)) {
       problem(
-        "error",
+        "HL300",
         `secret name \`${req.name}\` cannot be a file name`,
         "use lower-case letters, digits, '-', '.', '_' and '/' between parts",
       );
@@ -246,13 +247,13 @@ export async function ensureSecrets(
       text = await readText(opts.outDir, path);
     } catch (err) {
       if (!(err instanceof UserError)) throw err;
-      problem("error", err.message, err.hint ?? "move it away, then build again");
+      problem("HL300", err.message, err.hint ?? "move it away, then build again");
       continue;
     }
     if (text === undefined) {
       if (badRecipient) {
         problem(
-          "error",
+          "HL300",
           `secret \`${req.name}\` must be created but the recipient ${badRecipient.r} is ${badRecipient.why}`,
           "copy the recipient again from `hlab secrets init` (or `age-keygen -y KEYFILE`)",
         );
@@ -260,7 +261,7 @@ export async function ensureSecrets(
       }
       if (wanted.length === 0) {
         problem(
-          "error",
+          "HL300",
           `secret \`${req.name}\` must be created but there is no age recipient to encrypt it for`,
           "run `hlab secrets init`, or list age public keys under `secrets.recipients` in the spec",
         );
@@ -277,7 +278,7 @@ export async function ensureSecrets(
       stored = describeSecretFile(path, text);
     } catch (err) {
       problem(
-        "error",
+        "HL300",
         `${path} exists but is not a secret hlab can keep: ${(err as Error).message}`,
         "move the file away (hlab never overwrites it) and build again to create the secret",
       );
@@ -285,7 +286,7 @@ export async function ensureSecrets(
     }
     if (stored.name !== req.name || stored.kind !== req.kind || !sameShape(stored.shape, shapeOf(req))) {
       problem(
-        "error",
+        "HL300",
         `${path} holds a ${stored.kind} stored as ${stored.shape.kind}, but the build needs a ${req.kind} stored as ${shapeOf(req).kind}`,
         "delete the file and build again to create the secret anew (the old value is lost), or restore the spec that made it",
       );
@@ -294,7 +295,7 @@ export async function ensureSecrets(
     result.files.push({ path, content: text });
     if (wanted.length && JSON.stringify(stored.recipients) !== JSON.stringify(wanted)) {
       problem(
-        "warning",
+        "HL301",
         `${path} is encrypted for ${stored.recipients.join(", ")}, not for ${wanted.join(", ")}`,
         "re-encrypt the store for the current recipients with `hlab secrets update-keys --out DIR`",
       );
@@ -303,7 +304,7 @@ export async function ensureSecrets(
       const pub = (await readText(opts.outDir, publicKeyPath(req.name)).catch(() => undefined))?.trim();
       if (!pub) {
         problem(
-          "error",
+          "HL300",
           `the public key ${publicKeyPath(req.name)} is missing`,
           `recreate it with \`hlab secrets show ${req.name} --public --out DIR > ${publicKeyPath(req.name)}\``,
         );

@@ -2,7 +2,7 @@
 // and a hint that says what to write instead.
 import { z } from "zod";
 import type { Diagnostic, PathSegment } from "../diagnostic/diagnostic.js";
-import type { Code } from "../diagnostic/codes.js";
+import { isCode, type Code } from "../diagnostic/codes.js";
 import { diagnosticAt, formatPath } from "../diagnostic/diagnostic.js";
 import { didYouMean } from "../util/suggest.js";
 import type { YamlSourceLocator } from "./source.js";
@@ -187,9 +187,10 @@ export function issuesToDiagnostics(
       }
       case "custom": {
         // Refinements in schema.ts name their own code and hint (bounds on sizes, durations, percentages).
-        const params = (issue.params ?? {}) as { code?: Code; hint?: string };
+        // zod types params as any: the code is checked against the registry, not trusted.
+        const params = (issue.params ?? {}) as { code?: unknown; hint?: string };
         push(
-          params.code ?? "HL005",
+          isCode(params.code) ? params.code : "HL005",
           path,
           `${describeValue(value)} ${issue.message}`,
           params.hint ?? "see docs/spec.md for this key",

@@ -52,8 +52,8 @@ test("a user's file in the way stops the build before anything is written", asyn
   const r = await emitTree(dir, FILES);
   assert.equal(r.written, false);
   assert.deepEqual(
-    r.issues.map((i) => [i.severity, i.path]),
-    [["error", "tofu/main.tf.json"]],
+    r.issues.map((i) => [i.code, i.path]),
+    [["HL302", "tofu/main.tf.json"]],
   );
   assert.equal(await readFile(join(dir, "tofu/main.tf.json"), "utf8"), "mine\n");
   assert.equal(await exists(join(dir, "README.md")), false, "nothing else was written either");
@@ -90,7 +90,7 @@ test("hand edits: replaced with a warning while generated, kept and handed over 
   await emitTree(dir, FILES);
   await writeFile(join(dir, "README.md"), "# edited\n");
   const r = await emitTree(dir, FILES);
-  assert.ok(r.issues.some((i) => i.severity === "warning" && i.path === "README.md"));
+  assert.ok(r.issues.some((i) => i.code === "HL303" && i.path === "README.md"));
   assert.equal(await readFile(join(dir, "README.md"), "utf8"), "# lab\n");
   await writeFile(join(dir, "tofu/main.tf.json"), '{ "edited": true }\n');
   const r2 = await emitTree(
@@ -131,8 +131,8 @@ test("--force replaces a user's file with a warning; without it the file stops t
   const forced = await emitTree(dir, FILES, { force: true });
   assert.equal(forced.written, true);
   assert.deepEqual(
-    forced.issues.map((i) => [i.severity, i.code, i.path]),
-    [["warning", "HL308", "README.md"]],
+    forced.issues.map((i) => [i.code, i.path]),
+    [["HL308", "README.md"]],
   );
   assert.equal(await readFile(join(dir, "README.md"), "utf8"), "# lab\n");
 });
@@ -152,8 +152,8 @@ test("a manifest entry outside the tree is refused and never acted on (nothing r
   const r = await emitTree(dir, FILES.slice(0, 1));
   assert.equal(r.written, false);
   assert.deepEqual(
-    r.issues.map((i) => [i.severity, i.code]),
-    [["error", "HL307"]],
+    r.issues.map((i) => i.code),
+    ["HL307"],
   );
   assert.match(r.issues[0]!.message, /\.\.\/victim\/sub\/file/);
   assert.equal(await readFile(join(base, "victim/sub/file"), "utf8"), "precious\n");

@@ -120,9 +120,8 @@ test("literal keys ride along in the same Secret, and a change to them is seen w
   );
   const renamed = { ...req, kubernetes: { ...req.kubernetes!, literals: { username: "admin" } } };
   assert.equal(
-    (await ensureSecrets([renamed], { outDir: dir, recipients: [me.recipient], now: NOW })).problems[0]
-      ?.severity,
-    "error",
+    (await ensureSecrets([renamed], { outDir: dir, recipients: [me.recipient], now: NOW })).problems[0]?.code,
+    "HL300",
   );
 });
 
@@ -131,7 +130,7 @@ test("problems are reported, not papered over", async () => {
   const other = await testIdentity();
   const dir = await tempDir("hlab-store-");
   const none = await ensureSecrets(REQUESTS.slice(0, 1), { outDir: dir, recipients: [], now: NOW });
-  assert.equal(none.problems[0]?.severity, "error");
+  assert.equal(none.problems[0]?.code, "HL300");
   assert.match(none.problems[0]!.hint, /hlab secrets init/);
 
   await writeAll(
@@ -143,12 +142,12 @@ test("problems are reported, not papered over", async () => {
     recipients: [other.recipient],
     now: NOW,
   });
-  assert.equal(rekey.problems[0]?.severity, "warning", "a changed recipient list asks for update-keys");
+  assert.equal(rekey.problems[0]?.code, "HL301", "a changed recipient list asks for update-keys");
   assert.match(rekey.problems[0]!.hint, /update-keys/);
 
   const reshaped: SecretRequest = { ...REQUESTS[0]!, kind: "password" };
   const mismatch = await ensureSecrets([reshaped], { outDir: dir, recipients: [me.recipient], now: NOW });
-  assert.equal(mismatch.problems[0]?.severity, "error");
+  assert.equal(mismatch.problems[0]?.code, "HL300");
   assert.deepEqual(mismatch.files, [], "a file of the wrong kind is never replaced");
 
   await writeAll(dir, [{ path: secretFilePath("vrrp/edge"), content: "just: a user file\n" }]);

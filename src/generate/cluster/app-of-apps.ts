@@ -10,6 +10,8 @@ export const ROOT_APP = "root";
 export const APPS_DIR = "cluster/apps";
 export const SERVICES_DIR = "cluster/services";
 export const BOOTSTRAP_DIR = "cluster/bootstrap";
+/** A bootstrapped component's objects of kinds a chart serves: applied once those kinds exist. */
+export const customResourcesFile = (name: string): string => `${name}.custom-resources.yaml`;
 
 const IN_CLUSTER = "https://kubernetes.default.svc";
 
@@ -28,17 +30,17 @@ function helmSource(appName: string, h: HelmSource): Record<string, unknown> {
   };
 }
 
-function gitSource(model: Model, c: Component, hasManifests: boolean): Record<string, unknown>[] {
+function gitSource(
+  model: Model,
+  c: Component,
+  hasManifests: boolean,
+  customResources: boolean,
+): Record<string, unknown>[] {
   const repoURL = gitRepoUrl(model);
   if (c.bootstrap) {
-    return [
-      {
-        repoURL,
-        targetRevision: GIT_REVISION,
-        path: BOOTSTRAP_DIR,
-        directory: { include: `${c.name}.yaml` },
-      },
-    ];
+    // Argo CD's include is a glob; `{a,b}` takes either file (docs/user-guide/directory.md, v3.4.4).
+    const include = customResources ? `{${c.name}.yaml,${customResourcesFile(c.name)}}` : `${c.name}.yaml`;
+    return [{ repoURL, targetRevision: GIT_REVISION, path: BOOTSTRAP_DIR, directory: { include } }];
   }
   return hasManifests ? [{ repoURL, targetRevision: GIT_REVISION, path: `${SERVICES_DIR}/${c.name}` }] : [];
 }
@@ -57,10 +59,11 @@ export function application(
   c: Component,
   hasManifests: boolean,
   namespaceLevel: PodSecurityLevel | undefined,
+  customResources = false,
 ): KubeObject {
   const sources = [
     ...(c.bootstrap ? [] : c.charts.map((h) => helmSource(c.name, h))),
-    ...gitSource(model, c, hasManifests),
+    ...gitSource(model, c, hasManifests, customResources),
   ];
   const source = sources.length === 1 ? { source: sources[0] } : { sources };
   return kubeObject(

@@ -12,6 +12,30 @@ import { findService, hostnameOf, resourcesOf, serviceNamespace } from "./servic
 import { chartPin } from "./versions.js";
 
 const RELEASE = "argocd";
+
+/**
+ * Argo CD judges no Application's health since 1.8, so a parent app would not wait for a child of a
+ * lower sync wave and the waves of cluster/apps/ would order nothing. This restores the check, as
+ * argoproj/argo-cd v3.4.4 docs/operator-manual/health.md ("Argocd App") gives it; the argo-cd chart
+ * (argo-helm tag argo-cd-10.1.1, templates/argocd-configs/argocd-cm.yaml) writes `configs.cm` keys
+ * into argocd-cm.
+ */
+export const APPLICATION_HEALTH_KEY = "resource.customizations.health.argoproj.io_Application";
+const APPLICATION_HEALTH_LUA = [
+  "hs = {}",
+  'hs.status = "Progressing"',
+  'hs.message = ""',
+  "if obj.status ~= nil then",
+  "  if obj.status.health ~= nil then",
+  "    hs.status = obj.status.health.status",
+  "    if obj.status.health.message ~= nil then",
+  "      hs.message = obj.status.health.message",
+  "    end",
+  "  end",
+  "end",
+  "return hs",
+  "",
+].join("\n");
 const SERVER_PORT = 8080;
 
 const workload = (part: string, replicas: number): Workload => ({
@@ -51,6 +75,7 @@ export function argocdComponent(model: Model): Component {
       configs: {
         // TLS ends at Traefik; the API server speaks plain HTTP inside the cluster.
         params: { "server.insecure": true },
+        cm: { [APPLICATION_HEALTH_KEY]: APPLICATION_HEALTH_LUA },
       },
       dex: { enabled: false },
       controller: { replicas: 1, resources: res },

@@ -11,13 +11,15 @@ import type { GeneratedFile, Generator } from "../../artifact/artifact.js";
 import {
   application,
   BOOTSTRAP_DIR,
+  customResourcesFile,
   APPS_DIR,
   podSecurityLabels,
   rootApplication,
   SERVICES_DIR,
 } from "./app-of-apps.js";
 import { ciWorkflow } from "./ci-workflow.js";
-import type { Component, PodSecurityLevel } from "./component.js";
+import type { Component, HelmSource, PodSecurityLevel } from "./component.js";
+import { K3S_KINDS, kindOf } from "./api-kinds.js";
 import { podDisruptionBudget } from "./hardening.js";
 import { helmChart } from "./helmchart-bootstrap.js";
 import { ingress } from "./ingress.js";
@@ -63,47 +65,103 @@ const byConcern = (manifests: Record<string, KubeObject[]>): [string, KubeObject
     .filter(([, objects]) => objects.length > 0)
     .sort(([a], [b]) => a.localeCompare(b));
 
-/** A bootstrap file holds its namespace (when it owns it), the HelmChart and every manifest of the component. */
-function bootstrapFile(
-  model: Model,
+/**
+ * What one bootstrapped component applies, in two files: `<name>.yaml` (its namespace when it owns it,
+ * its HelmCharts, every manifest of a kind K3s serves) and, when there are any, the objects of kinds a
+ * chart serves in `<name>.custom-resources.yaml`, applied once those kinds exist (deploy-order.ts).
+ */
+export interface BootstrapUnit {
+  component: Component;
+  /** The HelmChart objects and their sources, by release name. */
+  charts: { object: KubeObject; source: HelmSource }[];
+  main: { path: string; objects: KubeObject[] };
+  customResources?: { path: string; objects: KubeObject[] };
+}
+
+export const ROOT_APP_PATH = `${BOOTSTRAP_DIR}/root.yaml`;
+
+function bootstrapUnit(
   c: Component,
   manifests: Record<string, KubeObject[]>,
   level: PodSecurityLevel | undefined,
-): GeneratedFile {
+): BootstrapUnit {
   const namespace = level
     ? [kubeObject("v1", "Namespace", { name: c.namespace, labels: podSecurityLabels(level) }, {})]
     : [];
-  const charts = c.charts.map((h) => helmChart(c.name, c.namespace, h));
-  return manifestFile(model, `${BOOTSTRAP_DIR}/${c.name}.yaml`, [
-    ...namespace,
-    ...charts,
-    ...byConcern(manifests).flatMap(([, o]) => o),
-  ]);
+  const charts = c.charts.map((h) => ({ object: helmChart(c.name, c.namespace, h), source: h }));
+  const objects = byConcern(manifests).flatMap(([, o]) => o);
+  const builtIn = objects.filter((o) => K3S_KINDS.has(kindOf(o)));
+  const custom = objects.filter((o) => !K3S_KINDS.has(kindOf(o)));
+  return {
+    component: c,
+    charts,
+    main: {
+      path: `${BOOTSTRAP_DIR}/${c.name}.yaml`,
+      objects: [...namespace, ...charts.map((h) => h.object), ...builtIn],
+    },
+    ...(custom.length
+      ? { customResources: { path: `${BOOTSTRAP_DIR}/${customResourcesFile(c.name)}`, objects: custom } }
+      : {}),
+  };
 }
 
-export function clusterFiles(model: Model): GeneratedFile[] {
+interface Placed {
+  component: Component;
+  manifests: Record<string, KubeObject[]>;
+  level: PodSecurityLevel | undefined;
+}
+
+function placeComponents(model: Model): Placed[] {
   const components = platformComponents(model);
-  if (components.length === 0) return [];
   const levels = namespaceLevels(components);
   const owners = new Set<string>();
-  const files: GeneratedFile[] = [];
-  for (const c of components) {
+  return components.map((c) => {
     const owns = !owners.has(c.namespace);
     owners.add(c.namespace);
-    const manifests = { ...c.manifests, ...hardening(model, c, owns) };
     // Only the namespace's first component labels it: two Applications must not both manage one Namespace.
     const level = owns ? (levels.get(c.namespace) ?? c.podSecurity) : undefined;
+    return { component: c, manifests: { ...c.manifests, ...hardening(model, c, owns) }, level };
+  });
+}
+
+/** Every bootstrapped component's files, in platform order. */
+export const bootstrapUnits = (model: Model): BootstrapUnit[] =>
+  placeComponents(model)
+    .filter((p) => p.component.bootstrap)
+    .map((p) => bootstrapUnit(p.component, p.manifests, p.level));
+
+export function clusterFiles(model: Model): GeneratedFile[] {
+  const placed = placeComponents(model);
+  if (placed.length === 0) return [];
+  const files: GeneratedFile[] = [];
+  for (const { component: c, manifests, level } of placed) {
     const concerns = byConcern(manifests);
-    if (c.bootstrap) files.push(bootstrapFile(model, c, manifests, level));
-    else
+    let customResources = false;
+    if (c.bootstrap) {
+      const unit = bootstrapUnit(c, manifests, level);
+      files.push(manifestFile(model, unit.main.path, unit.main.objects));
+      if (unit.customResources) {
+        customResources = true;
+        files.push(manifestFile(model, unit.customResources.path, unit.customResources.objects));
+      }
+    } else
       for (const [concern, objects] of concerns)
         files.push(manifestFile(model, `${SERVICES_DIR}/${c.name}/${concern}.yaml`, objects));
     files.push(
-      manifestFile(model, `${APPS_DIR}/${c.name}.yaml`, [application(model, c, concerns.length > 0, level)]),
+      manifestFile(model, `${APPS_DIR}/${c.name}.yaml`, [
+        application(model, c, concerns.length > 0, level, customResources),
+      ]),
     );
   }
-  files.push(manifestFile(model, `${BOOTSTRAP_DIR}/root.yaml`, [rootApplication(model)]));
-  files.push(clusterReadme(model, components), ...ciWorkflow(model), ...specCopy(model));
+  files.push(manifestFile(model, ROOT_APP_PATH, [rootApplication(model)]));
+  files.push(
+    clusterReadme(
+      model,
+      placed.map((p) => p.component),
+    ),
+    ...ciWorkflow(model),
+    ...specCopy(model),
+  );
   return files;
 }
 

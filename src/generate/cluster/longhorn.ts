@@ -4,7 +4,7 @@
 import type { Model } from "../../model/model.js";
 import { needsSingleReplicaClass, singleReplicaStorageClass } from "./cnpg.js";
 import { component, type Component } from "./component.js";
-import { resources, zoneSpread } from "./hardening.js";
+import { resources, zoneAntiAffinity } from "./hardening.js";
 import { kubeObject, type KubeObject } from "./manifest.js";
 import { fromApiServer, fromNodes, toApiServer, toInternet } from "./network-policy.js";
 import { fitsOnePerZone, kubernetesNodes } from "./placement.js";
@@ -53,7 +53,12 @@ export function longhornComponent(model: Model): Component | undefined {
         replicaAutoBalance: "best-effort",
       },
       ...(lh.backupTarget ? { defaultBackupStore: { backupTarget: lh.backupTarget } } : {}),
-      longhornUI: { replicas: uiReplicas, topologySpreadConstraints: zoneSpread(UI_SELECTOR) },
+      // The UI Deployment reads replicas, affinity, priorityClass, tolerations and nodeSelector only
+      // (longhorn/longhorn v1.12.1, chart/templates/deployment-ui.yaml): spread it by affinity.
+      longhornUI: {
+        replicas: uiReplicas,
+        affinity: zoneAntiAffinity(UI_SELECTOR, fitsOnePerZone(model, uiReplicas)),
+      },
       longhornManager: { resources: resources(resourcesOf(svc, "longhorn")) },
       metrics: { serviceMonitor: { enabled: monitoringEnabled(model) } },
     },

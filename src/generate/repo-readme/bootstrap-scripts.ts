@@ -10,7 +10,9 @@ import {
   type SecretInstall,
 } from "../../artifact/artifact.js";
 import { guestSetup, sysctlFile } from "../cloud-init/guest-setup.js";
-import { ARGOCD_NAMESPACE, BOOTSTRAP_DIR } from "../cluster/app-of-apps.js";
+import { BOOTSTRAP_DIR } from "../cluster/app-of-apps.js";
+import { ARGOCD_SERVER, bootstrapOrder, type Step } from "../cluster/deploy-order.js";
+import { HELM_CONTROLLER_NAMESPACE } from "../cluster/helmchart-bootstrap.js";
 import { clusterLayout } from "../corosync/cluster-layout.js";
 import { BOOTSTRAP_FILE } from "../corosync/paths.js";
 import { kubeVipHoldsApi } from "../kube-vip/kube-vip.js";
@@ -26,10 +28,6 @@ export interface Phase {
   what: string;
   script?: GeneratedFile;
 }
-
-/** Components the platform layer bootstraps in phase 4; everything else in its folder waits for phase 5. */
-// Longhorn's chart ships a ServiceMonitor, so the Prometheus CRDs must exist before it.
-const PHASE4_COMPONENTS = ["metallb", "prometheus-operator-crds", "longhorn"];
 
 export const kubeconfigPath = (model: Model): string => `\${HLAB_KUBECONFIG:-$HOME/.kube/${model.name}.yaml}`;
 
@@ -349,27 +347,50 @@ function phase3(model: Model, ctx: GenerateContext): Phase {
   };
 }
 
-/** Applies the platform's bootstrap files: the listed components (phase 4) or all the others (phase 5). */
+// k3s-io/helm-controller (main, 2026-07), pkg/controllers/chart/chart.go: the Job that installs a
+// HelmChart is `helm-install-<name>`, in the HelmChart's namespace.
+const WAIT_CHART = [
+  "# wait_chart NAME: until K3s' Helm controller has installed the HelmChart NAME (its Job completed).",
+  "wait_chart() {",
+  "  n=0",
+  `  until kubectl -n ${HELM_CONTROLLER_NAMESPACE} get job "helm-install-$1" >/dev/null 2>&1; do`,
+  `    n=$((n + 1)); [ "$n" -lt 120 ] || { echo "no Job helm-install-$1 after 10 minutes: kubectl -n ${HELM_CONTROLLER_NAMESPACE} describe helmchart $1" >&2; exit 1; }; sleep 5`,
+  "  done",
+  `  kubectl -n ${HELM_CONTROLLER_NAMESPACE} wait --for=condition=Complete "job/helm-install-$1" --timeout=15m`,
+  "}",
+];
+
+/** One step of the deploy order as a command. */
+function stepCommand(step: Step): string {
+  switch (step.op) {
+    case "apply":
+      return `kubectl apply -f ${q(step.file)}`;
+    case "wait-chart":
+      return `wait_chart ${q(step.release)}`;
+    case "wait-crds":
+      return `kubectl wait --for=condition=Established --timeout=5m ${step.crds.map((c) => q(`crd/${c}`)).join(" ")}`;
+    case "wait-rollout":
+      return `kubectl -n ${q(step.namespace)} rollout status ${q(step.workload)} --timeout=15m`;
+  }
+}
+
+/** Applies bootstrap files in the deploy order, waiting wherever a kind is not served yet. */
 function applyBootstrap(
   model: Model,
   n: 4 | 5,
   name: string,
   purpose: string,
-  only: boolean,
+  steps: readonly Step[],
   after: string[],
   before: string[] = [],
 ): GeneratedFile {
-  const list = PHASE4_COMPONENTS.map(q).join("|");
+  const waits = steps.some((s) => s.op === "wait-chart");
   return script(model, n, name, purpose, [
     ...kubeconfigLines(model, "export KUBECONFIG"),
+    ...(waits ? WAIT_CHART : []),
     ...before,
-    `for f in ${q(BOOTSTRAP_DIR)}/*.yaml; do`,
-    '  [ -f "$f" ] || continue',
-    only
-      ? `  case "$(basename "$f" .yaml)" in ${list}) ;; *) continue ;; esac`
-      : `  case "$(basename "$f" .yaml)" in ${list}) continue ;; esac`,
-    '  kubectl apply -f "$f"',
-    "done",
+    "# Each file once the kinds it holds are served: chart installed, CRDs Established, webhook running.",
+    ...steps.map(stepCommand),
     ...after,
   ]);
 }
@@ -382,7 +403,7 @@ function phase4(model: Model): Phase {
     4,
     "storage-network",
     "MetalLB and Longhorn, before GitOps takes over.",
-    true,
+    bootstrapOrder(model).storageNetwork,
     ['echo "K3s\' Helm controller installs the charts; watch with: kubectl get helmcharts -A"'],
   );
   const parts = [
@@ -397,7 +418,7 @@ function phase4(model: Model): Phase {
     number: 4,
     title,
     command: `./${s.path}`,
-    what: `Applies the bootstrap charts of \`${BOOTSTRAP_DIR}/\` for ${parts.length ? parts.join(" and ") : "MetalLB and Longhorn, when the spec has them"}; what is not bootstrapped here, Argo CD installs in phase 5.`,
+    what: `Applies the bootstrap charts of \`${BOOTSTRAP_DIR}/\` for ${parts.length ? parts.join(" and ") : "MetalLB and Longhorn, when the spec has them"}, each after the CRDs and webhooks its objects need; what is not bootstrapped here, Argo CD installs in phase 5.`,
     script: s,
   };
 }
@@ -410,9 +431,9 @@ function phase5(model: Model): Phase {
     5,
     "gitops",
     "Argo CD and the root application; from here on, Git drives the cluster.",
-    false,
+    bootstrapOrder(model).gitops,
     [
-      `kubectl -n ${q(ARGOCD_NAMESPACE)} rollout status deployment/argocd-server --timeout=15m`,
+      stepCommand({ op: "wait-rollout", ...ARGOCD_SERVER }),
       `echo "Argo CD is up. Push this repository where cluster/README.md says; Argo CD syncs from there."`,
     ],
     [
@@ -429,7 +450,7 @@ function phase5(model: Model): Phase {
     number: 5,
     title,
     command: `./${s.path}`,
-    what: "Applies the rest of the bootstrap folder (Argo CD and the root app-of-apps); Argo CD then syncs every service from this repository once it is pushed (see `cluster/README.md`).",
+    what: "Applies the rest of the bootstrap folder (Argo CD, the Git server it reads, then the root app-of-apps once the Application CRD is established); Argo CD then syncs every service from this repository once it is pushed (see `cluster/README.md`).",
     script: s,
   };
 }

@@ -6,9 +6,5 @@ cd "$(dirname "$0")/.."
 
 lab=learning-lab
 export KUBECONFIG="${HLAB_KUBECONFIG:-$HOME/.kube/$lab.yaml}"
-for f in cluster/bootstrap/*.yaml; do
-  [ -f "$f" ] || continue
-  case "$(basename "$f" .yaml)" in metallb|prometheus-operator-crds|longhorn) ;; *) continue ;; esac
-  kubectl apply -f "$f"
-done
+# Each file once the kinds it holds are served: chart installed, CRDs Established, webhook running.
 echo "K3s' Helm controller installs the charts; watch with: kubectl get helmcharts -A"

@@ -6,6 +6,14 @@ cd "$(dirname "$0")/.."
 
 lab=learning-lab
 export KUBECONFIG="${HLAB_KUBECONFIG:-$HOME/.kube/$lab.yaml}"
+# wait_chart NAME: until K3s' Helm controller has installed the HelmChart NAME (its Job completed).
+wait_chart() {
+  n=0
+  until kubectl -n kube-system get job "helm-install-$1" >/dev/null 2>&1; do
+    n=$((n + 1)); [ "$n" -lt 120 ] || { echo "no Job helm-install-$1 after 10 minutes: kubectl -n kube-system describe helmchart $1" >&2; exit 1; }; sleep 5
+  done
+  kubectl -n kube-system wait --for=condition=Complete "job/helm-install-$1" --timeout=15m
+}
 # The services' Secrets first, decrypted with your age identity, so charts find them when they start.
 find secrets -name '*.sops.yaml' | sort | while read -r f; do
   grep -q '^kind: Secret' "$f" || continue
@@ -13,10 +21,11 @@ find secrets -name '*.sops.yaml' | sort | while read -r f; do
   kubectl create namespace "$ns" --dry-run=client -o yaml | kubectl apply -f -
   sops -d "$f" | kubectl apply -f -
 done
-for f in cluster/bootstrap/*.yaml; do
-  [ -f "$f" ] || continue
-  case "$(basename "$f" .yaml)" in metallb|prometheus-operator-crds|longhorn) continue ;; esac
-  kubectl apply -f "$f"
-done
+# Each file once the kinds it holds are served: chart installed, CRDs Established, webhook running.
+kubectl apply -f cluster/bootstrap/argocd.yaml
+kubectl apply -f cluster/bootstrap/prometheus-operator-crds.yaml
+wait_chart argocd
+kubectl wait --for=condition=Established --timeout=5m crd/applications.argoproj.io
+kubectl apply -f cluster/bootstrap/root.yaml
 kubectl -n argocd rollout status deployment/argocd-server --timeout=15m
 echo "Argo CD is up. Push this repository where cluster/README.md says; Argo CD syncs from there."

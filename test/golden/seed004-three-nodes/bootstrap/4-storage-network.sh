@@ -6,9 +6,26 @@ cd "$(dirname "$0")/.."
 
 lab=homelab
 export KUBECONFIG="${HLAB_KUBECONFIG:-$HOME/.kube/$lab.yaml}"
-for f in cluster/bootstrap/*.yaml; do
-  [ -f "$f" ] || continue
-  case "$(basename "$f" .yaml)" in metallb|prometheus-operator-crds|longhorn) ;; *) continue ;; esac
-  kubectl apply -f "$f"
-done
+# wait_chart NAME: until K3s' Helm controller has installed the HelmChart NAME (its Job completed).
+wait_chart() {
+  n=0
+  until kubectl -n kube-system get job "helm-install-$1" >/dev/null 2>&1; do
+    n=$((n + 1)); [ "$n" -lt 120 ] || { echo "no Job helm-install-$1 after 10 minutes: kubectl -n kube-system describe helmchart $1" >&2; exit 1; }; sleep 5
+  done
+  kubectl -n kube-system wait --for=condition=Complete "job/helm-install-$1" --timeout=15m
+}
+# Each file once the kinds it holds are served: chart installed, CRDs Established, webhook running.
+kubectl apply -f cluster/bootstrap/metallb.yaml
+kubectl apply -f cluster/bootstrap/prometheus-operator-crds.yaml
+wait_chart prometheus-operator-crds
+kubectl wait --for=condition=Established --timeout=5m crd/servicemonitors.monitoring.coreos.com
+kubectl apply -f cluster/bootstrap/longhorn.yaml
+wait_chart metallb
+kubectl wait --for=condition=Established --timeout=5m crd/ipaddresspools.metallb.io crd/l2advertisements.metallb.io
+kubectl -n metallb-system rollout status deployment/metallb-controller --timeout=15m
+kubectl apply -f cluster/bootstrap/metallb.custom-resources.yaml
+wait_chart longhorn
+kubectl wait --for=condition=Established --timeout=5m crd/recurringjobs.longhorn.io
+kubectl -n longhorn-system rollout status daemonset/longhorn-manager --timeout=15m
+kubectl apply -f cluster/bootstrap/longhorn.custom-resources.yaml
 echo "K3s' Helm controller installs the charts; watch with: kubectl get helmcharts -A"

@@ -1,0 +1,166 @@
+// Walks every example's bootstrap scripts as an API server would see them: a fresh K3s serves its
+// built-in kinds; a chart's kinds are served once its HelmChart is applied, its helm-install Job has
+// completed (wait_chart), its CRDs are Established and, for webhook-validated kinds, the webhook's
+// workload has rolled out. Every object applied, and every kind a HelmChart's chart renders for its
+// values, must be served at that point; every wait must be for something that will happen.
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { parseAllDocuments } from "yaml";
+import { chartKinds, K3S_KINDS, kindOf, type ApiKind } from "../../src/generate/cluster/api-kinds.js";
+import { objectRef, type KubeObject } from "../../src/generate/cluster/manifest.js";
+import { renderRepository } from "../../src/pipeline/build.js";
+import { EXAMPLES, exampleModel, exampleName, fixedContext } from "./fixtures.js";
+
+interface Release {
+  chart: string;
+  namespace: string;
+  values: Record<string, unknown>;
+}
+
+/** The state of the cluster while the scripts run, and what went wrong. */
+class Cluster {
+  readonly problems: string[] = [];
+  private readonly charts = new Map<string, Release>();
+  private readonly installed = new Set<string>();
+  private readonly established = new Set<string>();
+  private readonly rolledOut = new Set<string>();
+
+  constructor(private readonly files: Map<string, string>) {}
+
+  served(kind: ApiKind): boolean {
+    if (K3S_KINDS.has(kind)) return true;
+    for (const release of this.installed) {
+      const r = this.charts.get(release)!;
+      const facts = chartKinds(r.chart);
+      const crd = facts?.crds[kind];
+      if (!crd || !this.established.has(crd)) continue;
+      const webhook = facts.webhook?.(release);
+      return !webhook || this.rolledOut.has(`${r.namespace}/${webhook}`);
+    }
+    return false;
+  }
+
+  apply(script: string, file: string): void {
+    const text = this.files.get(file);
+    if (text === undefined) {
+      this.problems.push(`${script} applies ${file}, which is not generated`);
+      return;
+    }
+    for (const doc of parseAllDocuments(text)) {
+      const o = doc.toJS() as KubeObject | null;
+      if (!o) continue;
+      const kind = kindOf(o);
+      if (!this.served(kind))
+        this.problems.push(`${script}: ${file} applies ${objectRef(o)} before ${kind} is served`);
+      if (kind === "helm.cattle.io/HelmChart") this.helmChart(script, file, o);
+    }
+  }
+
+  /** The Helm controller starts the install at once: whatever the chart renders must be served now. */
+  private helmChart(script: string, file: string, o: KubeObject): void {
+    const spec = o["spec"] as { chart: string; targetNamespace: string; valuesContent: string };
+    const chart = spec.chart.split("/").pop()!;
+    const values = (parseAllDocuments(spec.valuesContent)[0]?.toJS() ?? {}) as Record<string, unknown>;
+    const facts = chartKinds(chart);
+    for (const kind of facts?.renders(values) ?? [])
+      if (!(kind in facts!.crds) && !this.served(kind))
+        this.problems.push(
+          `${script}: ${file} installs chart ${chart}, which renders ${kind} before it is served`,
+        );
+    this.charts.set(o.metadata.name, { chart, namespace: spec.targetNamespace, values });
+  }
+
+  waitChart(script: string, release: string): void {
+    if (!this.charts.has(release))
+      this.problems.push(`${script} waits for HelmChart ${release}, never applied`);
+    else this.installed.add(release);
+  }
+
+  waitCrds(script: string, crds: string[]): void {
+    for (const crd of crds) {
+      const owner = [...this.installed].some((r) =>
+        Object.values(chartKinds(this.charts.get(r)!.chart)?.crds ?? {}).includes(crd),
+      );
+      if (!owner) this.problems.push(`${script} waits for crd/${crd}, which no installed chart brings`);
+      else this.established.add(crd);
+    }
+  }
+
+  rollout(namespace: string, workload: string): void {
+    this.rolledOut.add(`${namespace}/${workload}`);
+  }
+}
+
+/** The script's top-level commands (function bodies and loops aside), one per line. */
+function commands(script: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  for (const line of script.split("\n")) {
+    if (/^\w+\(\) \{$/.test(line) || /; do$/.test(line)) depth++;
+    else if (line === "}" || line === "done") depth--;
+    else if (depth === 0 && line && !line.startsWith("#")) out.push(line);
+  }
+  return out;
+}
+
+const unquote = (w: string): string => w.replace(/^'(.*)'$/, "$1");
+
+function walk(cluster: Cluster, path: string, script: string): void {
+  for (const c of commands(script)) {
+    const words = c.split(" ").map(unquote);
+    let m: RegExpExecArray | null;
+    if ((m = /^kubectl apply -f (\S+)$/.exec(c))) cluster.apply(path, unquote(m[1]!));
+    else if (words[0] === "wait_chart") cluster.waitChart(path, words[1]!);
+    else if (c.startsWith("kubectl wait --for=condition=Established"))
+      cluster.waitCrds(
+        path,
+        words.filter((w) => w.startsWith("crd/")).map((w) => w.slice(4)),
+      );
+    else if ((m = /^kubectl -n (\S+) rollout status (\S+)/.exec(c)))
+      cluster.rollout(unquote(m[1]!), unquote(m[2]!));
+    else
+      assert.doesNotMatch(
+        c,
+        /kubectl (apply|create|wait)/,
+        `${path}: a kubectl command the walk does not know: ${c}`,
+      );
+  }
+}
+
+for (const file of EXAMPLES) {
+  test(`${exampleName(file)}: the bootstrap applies no object before its kind is served`, async () => {
+    const model = await exampleModel(file);
+    const files = new Map(renderRepository(model, fixedContext(model)).map((f) => [f.path, f.content]));
+    const cluster = new Cluster(files);
+    for (const path of ["bootstrap/4-storage-network.sh", "bootstrap/5-gitops.sh"])
+      if (files.has(path)) walk(cluster, path, files.get(path)!);
+    assert.deepEqual(cluster.problems, []);
+    // Every bootstrap file is applied: none is left for an Argo CD that reads Git from what it holds.
+    const applied = `${files.get("bootstrap/4-storage-network.sh") ?? ""}${files.get("bootstrap/5-gitops.sh") ?? ""}`;
+    for (const p of files.keys())
+      if (p.startsWith("cluster/bootstrap/"))
+        assert.match(applied, new RegExp(`kubectl apply -f ${p}\\n`), p);
+  });
+}
+
+for (const file of EXAMPLES) {
+  test(`${exampleName(file)}: Argo CD judges child Applications' health, so their sync waves order them`, async () => {
+    const model = await exampleModel(file);
+    const files = renderRepository(model, fixedContext(model));
+    const waves = files.filter(
+      (f) => f.path.startsWith("cluster/apps/") && f.content.includes("argocd.argoproj.io/sync-wave"),
+    );
+    if (!waves.length) return;
+    const chart = parseAllDocuments(files.find((f) => f.path === "cluster/bootstrap/argocd.yaml")!.content)
+      .map((d) => d.toJS() as KubeObject)
+      .find((o) => o.kind === "HelmChart")!;
+    const values = parseAllDocuments(
+      (chart["spec"] as { valuesContent: string }).valuesContent,
+    )[0]!.toJS() as {
+      configs?: { cm?: Record<string, string> };
+    };
+    const lua = values.configs?.cm?.["resource.customizations.health.argoproj.io_Application"];
+    assert.ok(lua, "argocd-cm has a health check for argoproj.io/Application");
+    assert.match(lua, /hs\.status = obj\.status\.health\.status/);
+  });
+}

@@ -15,6 +15,8 @@ import type { ComponentId } from "./plan-report.js";
 import { alternativeNodes, byAvailability, placeWorkloads, type Placement } from "./placement.js";
 import { ExprBuilder, type Expr } from "./structure.js";
 import { modelVips, vipFor, type Vip, type VipDependency } from "../topology/vips.js";
+import { corosyncQuorum } from "../topology/corosync-quorum.js";
+import { majority } from "../topology/majority.js";
 
 export interface ServiceGraph {
   name: string;
@@ -123,6 +125,7 @@ export function buildDependencyGraph(
     return b.all(parts);
   };
 
+  // Corosync's votes as src/topology/corosync-quorum.ts counts them (what corosync.conf says).
   const corosync = ((): Expr | undefined => {
     const px = model.proxmox;
     if (!px || px.nodes.length === 0) return undefined;
@@ -138,13 +141,28 @@ export function buildDependencyGraph(
         : b.TRUE;
       return b.all([b.comp(hostId(n)), ...h.dependsOn.map((g) => b.comp(gearId(g))), link]);
     };
-    const members = px.nodes.map(nodeUp);
-    if (px.qdevice) {
-      const q = px.qdevice.host;
-      const g = guests.get(q);
-      members.push(g ? plainGuest(g) : hostPath(q, Object.keys(hosts.get(q)?.address ?? {})));
-    }
-    return b.kofn(Math.floor(members.length / 2) + 1, members, 0, "Corosync quorum", "corosync.token");
+    const q = corosyncQuorum(model);
+    // One node: no cluster, its own vote is the quorum.
+    if (!q) return b.kofn(1, px.nodes.map(nodeUp), 0, "Corosync quorum", "corosync.token");
+    const nodes = q.voters.map((v) => nodeUp(v.name));
+    const byNodes = b.kofn(q.quorumVotes, nodes, 0, "Corosync quorum", "corosync.token");
+    if (!q.device) return byNodes;
+    const m = q.device.machine;
+    const g = guests.get(m);
+    const device = g ? plainGuest(g) : hostPath(m, Object.keys(hosts.get(m)?.address ?? {}));
+    // The QDevice's votes count only with a partition of nodes to give them to.
+    const withDevice = b.all([
+      device,
+      b.kofn(Math.max(1, q.quorumVotes - q.device.votes), nodes, 0, "Corosync quorum", "corosync.token"),
+    ]);
+    return b.any(
+      [
+        { expr: byNodes, switchMs: 0 },
+        { expr: withDevice, switchMs: 0 },
+      ],
+      `QDevice vote (${q.device.algorithm})`,
+      "corosync.token",
+    );
   })();
 
   function plainGuest(g: Guest): Expr {
@@ -183,7 +201,7 @@ export function buildDependencyGraph(
     if (!k8s || servers.length === 0) return undefined;
     if (k8s.datastore === "sqlite") return guestPath(k8s.servers[0]!);
     return b.kofn(
-      Math.floor(servers.length / 2) + 1,
+      majority(servers.length),
       servers.map(guestPath),
       costs.ms("etcd.election"),
       "etcd leader election",
@@ -349,7 +367,7 @@ export function buildDependencyGraph(
   const databaseExpr = (db: Database, notes: string[]): Expr => {
     if (db.engine === "patroni") {
       const members = byAvailability(model, db.guests);
-      const k = Math.floor(members.length / 2) + 1;
+      const k = majority(members.length);
       notes.push(`database ${db.name}: Patroni on ${members.length} guest(s), its DCS needs ${k}`);
       return b.kofn(
         k,
@@ -429,21 +447,27 @@ export function buildDependencyGraph(
       notes: [
         k8s.datastore === "sqlite"
           ? `control plane: one server with sqlite (${k8s.servers[0]})`
-          : `control plane: etcd on ${servers.length} servers, quorum ${Math.floor(servers.length / 2) + 1}`,
+          : `control plane: etcd on ${servers.length} servers, quorum ${majority(servers.length)}`,
         `API endpoint: ${k8s.api.holder === "none" ? `${k8s.api.endpoint} (one server, no VIP)` : `${k8s.api.endpoint} held by ${k8s.api.holder}`}`,
       ],
     });
   }
-  if (corosync && (model.proxmox?.nodes.length ?? 0) > 1) {
-    const px = model.proxmox!;
+  const cq = corosyncQuorum(model);
+  if (corosync && cq) {
+    const d = cq.device;
     services.push({
       name: PROXMOX_QUORUM,
       kind: "platform",
       path: ["proxmox"],
       root: corosync,
-      placement: px.nodes,
+      placement: cq.voters.map((v) => v.name),
       notes: [
-        `Corosync: ${px.nodes.length} node vote(s)${px.qdevice ? ` + QDevice on ${px.qdevice.host}` : ""}`,
+        `Corosync: ${cq.voters.length} node vote(s)${d ? ` + QDevice on ${d.machine} (${d.algorithm}, ${d.votes} vote${d.votes > 1 ? "s" : ""})` : ""}, quorum ${cq.quorumVotes} of ${cq.expectedVotes}`,
+        ...(cq.mode === "two_node"
+          ? [
+              "two_node: either node alone keeps quorum; wait_for_all: after both were down, quorum returns only once both are seen (not in these figures)",
+            ]
+          : []),
       ],
     });
   }

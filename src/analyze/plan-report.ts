@@ -89,9 +89,9 @@ export interface LayerReport {
   /** corosync, etcd, load-balancer:<name>, longhorn, database:<name>, service:<name>, gear. */
   layer: string;
   title: string;
-  /** Members and the host each one sits on. */
-  members: { name: string; host: string }[];
-  /** How many must be up. */
+  /** Members and the host each one sits on; `votes` when a member casts other than one (a QDevice). */
+  members: { name: string; host: string; votes?: number }[];
+  /** How many must be up (votes, for Corosync). */
   needed: number;
   distinctHosts: number;
   /** How many host failures it survives (0 when any one host failure can break it). */

@@ -5,6 +5,8 @@
 import type { Code } from "../diagnostic/codes.js";
 import { diagnostic, type Diagnostic, type PathSegment } from "../diagnostic/diagnostic.js";
 import type { Guest, Model } from "../model/model.js";
+import { corosyncQuorum } from "../topology/corosync-quorum.js";
+import { majority } from "../topology/majority.js";
 import { haRestartTargets, restartableStorage } from "./dependency-graph.js";
 import type { LayerReport } from "./plan-report.js";
 import type { Placement } from "./placement.js";
@@ -12,19 +14,25 @@ import type { Placement } from "./placement.js";
 interface Member {
   name: string;
   host: string;
+  /** Votes it casts (1 unless said): a corosync lms QDevice holds n - 1. */
+  votes?: number;
 }
 
 interface Group {
   layer: string;
   title: string;
   members: Member[];
+  /** Votes needed (one per member unless members say otherwise). */
   needed: number;
+  /** Why `needed` is what it is, when not a plain majority (corosync's two_node). */
+  note?: string;
 }
 
 export function analyseGroup(g: Group): LayerReport {
   const perHost = new Map<string, number>();
-  for (const m of g.members) perHost.set(m.host, (perHost.get(m.host) ?? 0) + 1);
-  const total = g.members.length;
+  for (const m of g.members) perHost.set(m.host, (perHost.get(m.host) ?? 0) + (m.votes ?? 1));
+  const total = [...perHost.values()].reduce((s, v) => s + v, 0);
+  const weighted = g.members.some((m) => (m.votes ?? 1) !== 1);
   const counts = [...perHost.values()].sort((a, b) => b - a);
   let remaining = total;
   let tolerated = 0;
@@ -38,10 +46,12 @@ export function analyseGroup(g: Group): LayerReport {
     .filter(([, c]) => total - c < g.needed)
     .map(([h]) => h)
     .sort();
+  const counted = weighted ? `${g.members.length} member(s) with ${total} votes` : `${total} member(s)`;
+  const needed = `${g.needed} needed${g.note ? ` (${g.note})` : ""}`;
   const summary =
     total < g.needed
-      ? `${total} member(s), ${g.needed} needed: never up`
-      : `${total} member(s) on ${perHost.size} host(s), ${g.needed} needed: ${
+      ? `${counted}, ${needed}: never up`
+      : `${counted} on ${perHost.size} host(s), ${needed}: ${
           breakingHosts.length
             ? `broken by losing ${breakingHosts.join(" or ")}`
             : `survives any ${tolerated} host failure(s)`
@@ -49,7 +59,9 @@ export function analyseGroup(g: Group): LayerReport {
   return {
     layer: g.layer,
     title: g.title,
-    members: [...g.members].sort((a, b) => a.name.localeCompare(b.name)),
+    members: [...g.members]
+      .sort((a, b) => a.name.localeCompare(b.name))
+      .map((m) => ({ name: m.name, host: m.host, ...(m.votes !== undefined ? { votes: m.votes } : {}) })),
     needed: g.needed,
     distinctHosts: perHost.size,
     toleratedHostFailures: total < g.needed ? 0 : tolerated,
@@ -57,8 +69,6 @@ export function analyseGroup(g: Group): LayerReport {
     summary,
   };
 }
-
-const majority = (n: number): number => Math.floor(n / 2) + 1;
 
 export interface FailureDomains {
   layers: LayerReport[];
@@ -99,28 +109,27 @@ export function failureDomains(model: Model, placement: Placement): FailureDomai
   const pxPos = src.locate(["proxmox"]);
   const pxPath: PathSegment[] =
     pxPos.line !== root.line || pxPos.column !== root.column ? ["proxmox"] : ["hosts", px?.nodes[0] ?? ""];
-  if (px && px.nodes.length > 1) {
-    const members: Member[] = px.nodes.map((n) => ({ name: n, host: n }));
-    if (px.qdevice)
-      members.push({
-        name: `qdevice (${px.qdevice.host})`,
-        host: guestHost.get(px.qdevice.host) ?? px.qdevice.host,
-      });
+  const cq = corosyncQuorum(model);
+  if (px && cq) {
+    const members: Member[] = cq.voters.map((v) => ({ name: v.name, host: v.name, votes: v.votes }));
+    if (cq.device)
+      members.push({ name: `qdevice (${cq.device.machine})`, host: cq.device.host, votes: cq.device.votes });
     const layer = analyseGroup({
       layer: "corosync",
       title: "Proxmox cluster (Corosync votes)",
       members,
-      needed: majority(members.length),
+      needed: cq.quorumVotes,
+      note: cq.mode === "two_node" ? "two_node" : undefined,
     });
     layers.push(layer);
-    if (px.nodes.length === 2 && !px.qdevice) {
+    if (cq.mode === "two_node") {
       add(
         "HL107",
         pxPath,
-        `two Proxmox nodes without a QDevice: the cluster needs both votes, so losing either node loses quorum (no HA restart, no changes)`,
-        "add a QDevice (corosync-qnetd) on a third machine, e.g. a Raspberry Pi: `proxmox.qdevice.host`. two_node mode would keep quorum but lets both halves act alone after a network split",
+        "two Proxmox nodes without a QDevice: corosync's two_node keeps the survivor quorate when either node dies, but wait_for_all (implied) means a cold-started cluster has no quorum until both nodes have been seen once, and when the link between them breaks both halves stay quorate and act alone",
+        "add a QDevice (corosync-qnetd) on a third machine, e.g. a Raspberry Pi: `proxmox.qdevice.host`; until then do not mark guests `ha: true`, Proxmox HA cannot fence safely on two nodes",
       );
-    } else if (!px.qdevice && px.nodes.length % 2 === 0) {
+    } else if (!cq.device && px.nodes.length % 2 === 0) {
       add(
         "HL107",
         pxPath,
@@ -128,13 +137,13 @@ export function failureDomains(model: Model, placement: Placement): FailureDomai
         "add a QDevice on a machine outside the cluster so one more failure keeps quorum",
       );
     }
-    if (px.qdevice) {
-      const qHost = guestHost.get(px.qdevice.host) ?? px.qdevice.host;
+    if (cq.device) {
+      const qHost = cq.device.host;
       if (px.nodes.includes(qHost)) {
         add(
           "HL108",
           ["proxmox", "qdevice", "host"],
-          `the QDevice runs on \`${qHost}\`, a node of the cluster: losing that host takes two votes at once`,
+          `the QDevice runs on \`${qHost}\`, a node of the cluster: losing that host takes ${1 + cq.device.votes} votes at once`,
           "run corosync-qnetd on a machine outside the cluster (a Raspberry Pi, a VPS)",
         );
       }

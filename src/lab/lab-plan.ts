@@ -14,6 +14,7 @@ import type { Database, Guest, Host, Model, Network } from "../model/model.js";
 import { clientSides } from "../model/exposure.js";
 import { guestInterface } from "../model/interfaces.js";
 import { inCidr, intToIp, ipToInt, inRange } from "../model/ip.js";
+import { corosyncQuorum, type CorosyncQuorum } from "../topology/corosync-quorum.js";
 import { clampIfName, namespaceName, portName, switchName, type LabId } from "./names.js";
 
 export type NodeKind = "host" | "guest" | "client" | "router";
@@ -151,6 +152,8 @@ export interface LabPlan {
   daemons: LabDaemon[];
   vips: LabVip[];
   etcd?: LabEtcd;
+  /** Corosync's quorum as the plan and corosync.conf count it; `lab status` holds the lab to it. */
+  corosync?: CorosyncQuorum;
   kubeVip?: LabKubeVip;
   ingress: LabIngress[];
   databases: LabDatabase[];
@@ -310,7 +313,8 @@ export function labPlan(model: Model, id: LabId): LabPlan {
       ?.address?.split("/")[0];
 
   // Proxmox cluster: Corosync on every node of the cluster.
-  for (const h of model.proxmox?.nodes ?? [])
+  const corosync = corosyncQuorum(model);
+  for (const h of corosync ? corosync.voters.map((v) => v.name) : [])
     daemons.push({
       node: h,
       kind: "corosync",
@@ -522,6 +526,7 @@ export function labPlan(model: Model, id: LabId): LabPlan {
     daemons,
     vips,
     etcd,
+    corosync,
     kubeVip,
     ingress,
     databases,
@@ -612,4 +617,10 @@ export function nodesOn(plan: LabPlan, target: string): string[] {
 /** The lab node a spec host or guest lives in (bare-metal guests live in their host's). */
 export function nodeFor(plan: LabPlan, name: string): LabNode | undefined {
   return plan.nodes.find((n) => n.name === name || n.guests.includes(name));
+}
+
+/** The lab node that runs corosync-qnetd: the one holding the spec's QDevice machine. */
+export function qnetdNode(plan: LabPlan): string | undefined {
+  const machine = plan.corosync?.device?.machine;
+  return machine === undefined ? undefined : nodeFor(plan, machine)?.name;
 }

@@ -4,6 +4,7 @@
 // failover, a pod rescheduled after its node is lost: the same names `hlab plan --measured` takes back.
 import { BACKUP_PRIORITY, FailoverCosts } from "../analyze/failover-costs.js";
 import type { Model } from "../model/model.js";
+import { majority } from "../topology/majority.js";
 import type { FaultKind } from "./chaos.js";
 import type { LabPlan } from "./lab-plan.js";
 import type { ProbeTarget } from "./probe-target.js";
@@ -144,7 +145,7 @@ export function predict(
     if ((t.kind === "api-write" || t.kind === "api-read") && plan.etcd) {
       const members = plan.etcd.members.map((m) => m.node);
       const lost = members.filter((m) => stopped(m, "etcd")).length;
-      if (lost > 0 && members.length - lost < Math.floor(members.length / 2) + 1) {
+      if (lost > 0 && members.length - lost < majority(members.length)) {
         parts.push({ target: t.id, ms: null, partial: false, because: "etcd loses quorum: until restored" });
       } else if (stopped(before.etcdLeader, "etcd")) {
         parts.push({

@@ -4,7 +4,7 @@
 import type { DoctorCheck } from "./doctor.js";
 import type { DownReport, UpResult } from "./lifecycle.js";
 import type { LabReport } from "./runner.js";
-import type { LabStatus } from "./status.js";
+import type { CorosyncStatus, LabStatus } from "./status.js";
 
 const paint = (on: boolean, code: number, s: string): string => (on ? `\x1b[${code}m${s}\x1b[0m` : s);
 const good = (c: boolean, s: string): string => paint(c, 32, s);
@@ -32,6 +32,21 @@ export function table(header: string[], rows: string[][]): string {
 
 // eslint-disable-next-line no-control-regex
 const visible = (s: string): string => s.replace(/\x1b\[\d+m/g, "");
+
+/** What corosync-quorumtool says, and where it departs from the plan's arithmetic. */
+function corosyncLine(c: CorosyncStatus, color: boolean): string {
+  if (c.error) return bad(color, c.error);
+  const votes = `${c.totalVotes}/${c.expectedVotes} votes${c.quorumVotes !== undefined ? `, quorum ${c.quorumVotes}` : ""}`;
+  const said = c.quorate ? good(color, `quorate (${votes})`) : bad(color, `NOT quorate (${votes})`);
+  const p = c.planned;
+  if (!p) return said;
+  const differs: string[] = [];
+  if (p.quorate !== c.quorate) differs.push(p.quorate ? "quorate" : "not quorate");
+  if (c.quorumVotes !== undefined && c.quorumVotes !== p.quorumVotes) differs.push(`quorum ${p.quorumVotes}`);
+  if (c.expectedVotes !== undefined && c.expectedVotes !== p.expectedVotes)
+    differs.push(`${p.expectedVotes} expected votes`);
+  return differs.length ? `${said}; ${bad(color, `the plan says ${differs.join(", ")}`)}` : said;
+}
 
 export function renderUp(r: UpResult, color: boolean): string {
   const s = r.state;
@@ -108,10 +123,7 @@ export function renderStatus(s: LabStatus, color: boolean): string {
       `etcd: ${e.quorum ? good(color, "quorum") : bad(color, "NO QUORUM")}, leader ${e.leader ?? "none"}, ${e.healthy}/${e.size} members answer`,
     );
   }
-  for (const c of s.corosync)
-    out.push(
-      `corosync ${c.node}: ${c.error ? bad(color, c.error) : c.quorate ? good(color, `quorate (${c.totalVotes}/${c.expectedVotes} votes)`) : bad(color, `NOT quorate (${c.totalVotes}/${c.expectedVotes})`)}`,
-    );
+  for (const c of s.corosync) out.push(`corosync ${c.node}: ${corosyncLine(c, color)}`);
   for (const d of s.databases) {
     out.push(
       "",

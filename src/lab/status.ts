@@ -8,7 +8,9 @@ import { standinScript } from "./daemons/context.js";
 import { haproxyMasterSocket } from "./daemons/haproxy.js";
 import { routerStatsSocket } from "./daemons/db-router.js";
 import { PATRONI_PORT } from "./daemons/patroni.js";
-import { CLIENT_NODE, type LabPlan } from "./lab-plan.js";
+import { quorateWith } from "../topology/corosync-quorum.js";
+import { majority } from "../topology/majority.js";
+import { CLIENT_NODE, qnetdNode, type LabPlan } from "./lab-plan.js";
 import { toolCommand } from "./launcher.js";
 import { addressesIn, execIn } from "./netns.js";
 import type { LabState } from "./state.js";
@@ -35,6 +37,10 @@ export interface CorosyncStatus {
   quorate?: boolean;
   totalVotes?: number;
   expectedVotes?: number;
+  /** Votes corosync says a partition needs ("Quorum:"). */
+  quorumVotes?: number;
+  /** What the plan's arithmetic (src/topology/corosync-quorum.ts) expects with these hosts powered off. */
+  planned?: { quorate: boolean; expectedVotes: number; quorumVotes: number };
   error?: string;
 }
 
@@ -156,12 +162,23 @@ export async function etcdStatus(plan: LabPlan): Promise<EtcdStatus | undefined>
     leader,
     healthy,
     size: members.length,
-    quorum: Boolean(leader) && healthy >= Math.floor(members.length / 2) + 1,
+    quorum: Boolean(leader) && healthy >= majority(members.length),
   };
 }
 
 export async function corosyncStatus(state: LabState): Promise<CorosyncStatus[]> {
   const launches = state.launches.filter((l) => l.kind === "corosync");
+  const q = state.plan.corosync;
+  const off = new Set(state.poweredOff);
+  const planned = q && {
+    quorate: quorateWith(
+      q,
+      (n) => !off.has(n),
+      q.device !== undefined && !off.has(qnetdNode(state.plan) ?? ""),
+    ),
+    expectedVotes: q.expectedVotes,
+    quorumVotes: q.quorumVotes,
+  };
   return Promise.all(
     launches.map(async (l): Promise<CorosyncStatus> => {
       if (state.poweredOff.includes(l.node)) return { node: l.node, error: "powered off" };
@@ -179,6 +196,8 @@ export async function corosyncStatus(state: LabState): Promise<CorosyncStatus[]>
         quorate: q[1] === "Yes",
         totalVotes: num("Total votes"),
         expectedVotes: num("Expected votes"),
+        quorumVotes: num("Quorum"),
+        ...(planned ? { planned } : {}),
       };
     }),
   );

@@ -105,7 +105,11 @@ export function labView(
       detail: status.corosync
         .map(
           (c) =>
-            `${c.node} ${c.quorate === undefined ? (c.error ?? "?") : c.quorate ? `quorate ${c.totalVotes ?? "?"}/${c.expectedVotes ?? "?"}` : "not quorate"}`,
+            `${c.node} ${c.quorate === undefined ? (c.error ?? "?") : c.quorate ? `quorate ${c.totalVotes ?? "?"}/${c.expectedVotes ?? "?"}` : "not quorate"}${
+              c.planned && c.quorate !== undefined && c.planned.quorate !== c.quorate
+                ? ` (the plan: ${c.planned.quorate ? "quorate" : "not quorate"})`
+                : ""
+            }`,
         )
         .join(", "),
     });

@@ -119,6 +119,12 @@ const VARIANTS: { name: string; from: string; edit: (text: string) => string }[]
     edit: (t) => t.replace("  links: [lan]\n", "  links: [lan]\n  qdevice: { host: metal }\n"),
   },
   {
+    // An odd node count: lms, with the QDevice's votes left to corosync.
+    name: "seed004-qdevice",
+    from: "seed004-three-nodes",
+    edit: (t) => t.replace("  links: [lan]\n", "  links: [lan]\n  qdevice: { host: rpi }\n"),
+  },
+  {
     name: "seed004-keepalived-api",
     from: "seed004-three-nodes",
     edit: (t) => t.replace("holder: kube-vip", "holder: keepalived"),

@@ -2,6 +2,7 @@
 // which nodes may hold the VIP, when backups are due), so an alert fires exactly when the margin the
 // plan counted on is gone — before the next failure turns into an outage.
 import type { Model } from "../../model/model.js";
+import { majority } from "../../topology/majority.js";
 import { cnpgDatabases, databaseNamespace } from "./cnpg.js";
 import { backendGuests } from "../haproxy/backend-address.js";
 import { frontendName } from "../haproxy/haproxy-config.js";
@@ -40,7 +41,7 @@ function quorumRules(model: Model): Rule[] {
   const k = model.kubernetes;
   if (!k || k.datastore !== "embedded-etcd" || k.servers.length < 3) return [];
   const n = k.servers.length;
-  const quorum = Math.floor(n / 2) + 1;
+  const quorum = majority(n);
   const ready = `sum(kube_node_status_condition{condition="Ready",status="true",node=~"${nodeRegex(k.servers)}"})`;
   return [
     rule(

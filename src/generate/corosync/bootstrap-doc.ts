@@ -12,7 +12,7 @@ function linkArgs(rings: (string | undefined)[]): string {
 function quorumText(layout: ClusterLayout): string[] {
   const n = layout.nodes.length;
   const q = layout.quorum;
-  if (q.kind === "two_node") {
+  if (q.mode === "two_node") {
     return [
       `Two nodes and no QDevice: \`two_node: 1\` lets either node keep quorum alone, and \`wait_for_all\``,
       "(implied) makes a cold-started cluster wait until both nodes have been seen once.",
@@ -22,24 +22,23 @@ function quorumText(layout: ClusterLayout): string[] {
       "(`proxmox.qdevice` in the spec, any small always-on machine) or a third node first.",
     ];
   }
-  if (q.kind === "qdevice") {
-    const total = n + q.votes;
-    const needed = Math.floor(total / 2) + 1;
+  if (q.device) {
+    const d = q.device;
     return [
-      `${n} nodes plus a QDevice at ${q.host} (algorithm \`${q.algorithm}\`, ${q.votes} vote${q.votes > 1 ? "s" : ""}):`,
-      `${total} votes, ${needed} needed for quorum.`,
+      `${n} nodes plus a QDevice at ${d.address} (algorithm \`${d.algorithm}\`, ${d.votes} vote${d.votes > 1 ? "s" : ""}):`,
+      `${q.expectedVotes} votes, ${q.quorumVotes} needed for quorum.`,
     ];
   }
-  const needed = Math.floor(n / 2) + 1;
+  const spare = n - q.quorumVotes;
   return [
-    `${n} votes, ${needed} needed: the cluster keeps quorum with ${n - needed} node${n - needed === 1 ? "" : "s"} down.`,
+    `${n} votes, ${q.quorumVotes} needed: the cluster keeps quorum with ${spare} node${spare === 1 ? "" : "s"} down.`,
   ];
 }
 
 /** What the generated file sets that a pvecm-made one does not. */
 function expectedDiff(layout: ClusterLayout): string {
   const items = [`token ${layout.tokenMs} ms with token_coefficient 0`, "ip_version ipv4"];
-  if (layout.quorum.kind === "two_node") items.push("two_node");
+  if (layout.quorum.mode === "two_node") items.push("two_node");
   return items.join(", ");
 }
 
@@ -80,10 +79,13 @@ export function bootstrapDoc(model: Model, layout: ClusterLayout): string {
     "",
   ];
   let step = 4;
-  if (layout.quorum.kind === "qdevice") {
+  const device = layout.quorum.device;
+  if (device) {
+    // pvecm refuses an odd node count (lms) unless forced: proxmox/pve-cluster src/PVE/CLI/pvecm.pm.
+    const force = device.algorithm === "lms" ? " --force" : "";
     lines.push(
-      `${step++}. QDevice: on ${layout.quorum.host} install \`corosync-qnetd\`; on every node install`,
-      `   \`corosync-qdevice\`; then on \`${first!.name}\` run \`pvecm qdevice setup ${layout.quorum.host}\`.`,
+      `${step++}. QDevice: on ${device.address} install \`corosync-qnetd\`; on every node install`,
+      `   \`corosync-qdevice\`; then on \`${first!.name}\` run \`pvecm qdevice setup ${device.address}${force}\`.`,
       "",
     );
   }

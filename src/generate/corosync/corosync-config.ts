@@ -26,20 +26,22 @@ function nodelist(layout: ClusterLayout): string[] {
 
 function quorum(layout: ClusterLayout): string[] {
   const q = layout.quorum;
+  const d = q.device;
   const body =
-    q.kind === "two_node"
+    q.mode === "two_node"
       ? [
           // Either node alone keeps quorum (wait_for_all is implied: both must be seen once after a
           // cold start). A cut link leaves both quorate, hence proxmox/bootstrap.md's warning about HA.
           "provider: corosync_votequorum",
           "two_node: 1",
         ]
-      : q.kind === "qdevice"
+      : d
         ? [
             ...block("device", [
               "model: net",
-              ...block("net", [`algorithm: ${q.algorithm}`, `host: ${q.host}`, "tls: on"]),
-              `votes: ${q.votes}`,
+              ...block("net", [`algorithm: ${d.algorithm}`, `host: ${d.address}`, "tls: on"]),
+              // lms wants corosync's default (n - 1), as pvecm leaves it: see corosync-quorum.ts.
+              ...(d.votesInConfig ? [`votes: ${d.votes}`] : []),
             ]),
             "provider: corosync_votequorum",
           ]

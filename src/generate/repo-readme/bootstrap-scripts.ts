@@ -159,11 +159,14 @@ function phase1(model: Model): Phase {
         ),
       ),
     );
-    if (layout.quorum.kind === "qdevice") {
+    const device = layout.quorum.device;
+    if (device) {
+      // An odd node count (lms) needs --force: proxmox/pve-cluster src/PVE/CLI/pvecm.pm.
+      const force = device.algorithm === "lms" ? " --force" : "";
       body.push(
         remote(
           `root@${firstAddr}`,
-          `pvecm status | grep -q Qdevice || pvecm qdevice setup ${q(layout.quorum.host)}`,
+          `pvecm status | grep -q Qdevice || pvecm qdevice setup ${q(device.address)}${force}`,
           "-t",
         ),
       );

@@ -40,3 +40,18 @@ test("seed 003 after the fix: service names follow the load balancers' VIP, not 
     assert.ok(!nodes.has(r.address));
   }
 });
+
+for (const file of EXAMPLES) {
+  test(`${exampleName(file)}: every host an Ingress serves has a DNS record`, async () => {
+    const model = await exampleModel(file);
+    const files = renderRepository(model, fixedContext(model));
+    const hosts = files.find((f) => f.path === "dns/hosts")?.content ?? "";
+    const named = new Set(
+      hosts.split("\n").flatMap((l) => (l.startsWith("#") ? [] : l.split(/\s+/).slice(1))),
+    );
+    const served = files
+      .filter((f) => f.path.startsWith("cluster/"))
+      .flatMap((f) => [...f.content.matchAll(/^\s+- host: (\S+)$/gm)].map((m) => m[1]!));
+    for (const h of served) assert.ok(named.has(h), `${h} has an Ingress but no DNS record`);
+  });
+}

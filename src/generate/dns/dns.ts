@@ -4,6 +4,7 @@
 import { exposureFacts } from "../../model/exposure.js";
 import type { Model } from "../../model/model.js";
 import { ipToInt } from "../../model/ip.js";
+import { platformComponents } from "../cluster/platform.js";
 import { generatedBy, type GeneratedFile, type Generator } from "../../artifact/artifact.js";
 
 export interface DnsRecord {
@@ -51,6 +52,12 @@ export function dnsRecords(model: Model): DnsRecord[] {
       onGuest ? `service ${s.name} on ${s.on[0]}` : `service ${s.name} via the ingress`,
     );
   }
+  // UIs of platform pieces the spec does not list (Argo CD, ...) get an Ingress and a certificate from
+  // the cluster generator: their names must resolve too.
+  if (k8s)
+    for (const c of platformComponents(model))
+      for (const w of c.web)
+        if (!records.has(fq(w.host))) add(w.host, k8s.ingress.address, `${c.name} UI via the ingress`);
   for (const r of model.dns.records) add(r.name, r.address, "dns.records in the spec");
   return [...records.values()].sort(
     (a, b) => ipToInt(a.address) - ipToInt(b.address) || (a.name < b.name ? -1 : 1),

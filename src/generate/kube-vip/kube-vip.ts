@@ -27,6 +27,8 @@ function rbac(): unknown[] {
     {
       apiVersion: "rbac.authorization.k8s.io/v1",
       kind: "ClusterRole",
+      // The rules of upstream's generator, kube-vip/kube-vip v1.2.3 pkg/kubevip/config_generator.go
+      // (GenerateSA's role), in its order.
       metadata: {
         name: "system:kube-vip-role",
         labels: LABELS,
@@ -46,6 +48,7 @@ function rbac(): unknown[] {
           resources: ["endpointslices"],
           verbs: ["list", "get", "watch", "update"],
         },
+        { apiGroups: [""], resources: ["pods"], verbs: ["list"] },
       ],
     },
     {

@@ -11,7 +11,7 @@ import { measuredTimings } from "../src/lab/measured-file.js";
 import { percentile } from "../src/lab/measure.js";
 import { runScenario, type LabReport } from "../src/lab/runner.js";
 import type { Scenario } from "../src/lab/scenario.js";
-import { vrrpTakeoverMs } from "../src/model/failover-profiles.js";
+import { FailoverCosts } from "../src/analyze/failover-costs.js";
 import { arg, load, loadVariant, ms, withLab } from "./lab-common.js";
 
 const SPEC = "examples/seed003-lb-pair.yaml";
@@ -81,7 +81,7 @@ for (const profile of profiles) {
       const viaVip = report.targets.filter((t) => t.vip === lb.vip);
       return {
         profile,
-        predictedMs: Math.round(vrrpTakeoverMs(lb.vrrp.version, lb.vrrp.advertMs, 100)),
+        predictedMs: Math.round(new FailoverCosts(model).vrrpTakeover(lb)),
         hostLoss: through("host-down"),
         flapDown: report.faults
           .filter((f) => f.kind === "nic-flap")

@@ -14,7 +14,7 @@ import { FailoverCosts } from "./failover-costs.js";
 import type { ComponentId } from "./plan-report.js";
 import { alternativeNodes, byAvailability, placeWorkloads, type Placement } from "./placement.js";
 import { ExprBuilder, type Expr } from "./structure.js";
-import { modelVips, vipFor, type Vip, type VipDependency } from "../topology/vips.js";
+import { holderText, modelVips, vipFor, type Vip, type VipDependency } from "../topology/vips.js";
 import { corosyncQuorum } from "../topology/corosync-quorum.js";
 import { majority } from "../topology/majority.js";
 
@@ -448,7 +448,7 @@ export function buildDependencyGraph(
         k8s.datastore === "sqlite"
           ? `control plane: one server with sqlite (${k8s.servers[0]})`
           : `control plane: etcd on ${servers.length} servers, quorum ${majority(servers.length)}`,
-        `API endpoint: ${k8s.api.holder === "none" ? `${k8s.api.endpoint} (one server, no VIP)` : `${k8s.api.endpoint} held by ${k8s.api.holder}`}`,
+        apiEndpointNote(k8s.api.endpoint, vipFor(vips, { kind: "api" })),
       ],
     });
   }
@@ -489,4 +489,8 @@ export function buildDependencyGraph(
       needs: new Map(vip.needs.map((d) => [d, needsExpr(d)])),
     })),
   };
+}
+
+function apiEndpointNote(endpoint: string, vip: Vip | undefined): string {
+  return vip ? `API endpoint: ${endpoint} held by ${holderText(vip)}` : `API endpoint: ${endpoint} (one server, no VIP)`;
 }

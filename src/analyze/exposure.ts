@@ -3,7 +3,7 @@
 // (src/model/exposure.ts), and the findings: a dashboard a public segment can reach, a service the
 // clients it is meant for cannot reach, a name reachable from where it was not meant to be.
 import { diagnostic, type Diagnostic, type PathSegment } from "../diagnostic/diagnostic.js";
-import { exposureFacts, sidesOf, VPN_SIDE } from "../model/exposure.js";
+import { exposureFacts, sidesOf, VPN_SIDE } from "../topology/exposure.js";
 import type { Model } from "../model/model.js";
 import type { ExposureReport } from "./plan-report.js";
 

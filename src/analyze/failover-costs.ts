@@ -4,7 +4,8 @@
 // health checks, kube-vip's lease, the eviction toleration), then the documented default
 // (src/model/timings.ts, from shared/reference/ha-timings.md).
 import type { LoadBalancer, Model } from "../model/model.js";
-import { vrrpTakeoverMs } from "../model/failover-profiles.js";
+import { haproxyDetectMs } from "../topology/failover-formulas.js";
+import { groupTakeoverMs, lbGroup } from "../topology/vrrp-groups.js";
 import { DEFAULT_TIMINGS, TIMING_NAMES, type TimingName } from "../model/timings.js";
 import type { TimingFigure } from "./plan-report.js";
 
@@ -55,17 +56,17 @@ export class FailoverCosts {
     return this.byName.get(name)!.source !== "default";
   }
 
-  /** Keepalived takeover of a pair: the measured or given figure, else Master_Down_Interval. */
+  /** Keepalived takeover of a pair: the measured or given figure, else its group's Master_Down_Interval. */
   vrrpTakeover(lb: LoadBalancer): number {
     if (this.overridden("vrrp.failover")) return this.ms("vrrp.failover");
-    return vrrpTakeoverMs(lb.vrrp.version, lb.vrrp.advertMs, BACKUP_PRIORITY);
+    const group = lbGroup(this.model, lb.name);
+    return group ? groupTakeoverMs(group) : this.ms("vrrp.failover");
   }
 
   /** HAProxy noticing a dead backend: inter + (fall - 1) x fastinter. */
   haproxyDetect(lb: LoadBalancer): number {
     if (this.overridden("haproxy.detect")) return this.ms("haproxy.detect");
-    const h = lb.healthCheck;
-    return h.interMs + (h.fall - 1) * h.fastinterMs;
+    return haproxyDetectMs(lb.healthCheck);
   }
 
   /** kube-vip moving a VIP after its leader dies: about the lease. */

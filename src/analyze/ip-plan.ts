@@ -4,6 +4,7 @@
 import { formatPath } from "../diagnostic/diagnostic.js";
 import { cidrRange, inCidr, intToIp, ipToInt } from "../model/ip.js";
 import type { IpRange, Model, Network } from "../model/model.js";
+import { holderText, modelVips, vipFor } from "../topology/vips.js";
 import type { IpPlan, IpPlanEntry, IpPlanNetwork } from "./plan-report.js";
 
 const KIND_ORDER: Record<IpPlanEntry["kind"], number> = {
@@ -90,7 +91,8 @@ function networkEntries(model: Model, net: Network): IpPlanEntry[] {
       "vip",
     ]);
   const k = model.kubernetes;
-  if (k?.api.vip) vip(k.api.vip, `Kubernetes API VIP (${k.api.holder})`, ["kubernetes", "api", "vip"]);
+  const apiVip = vipFor(modelVips(model), { kind: "api" });
+  if (k?.api.vip) vip(k.api.vip, `Kubernetes API VIP (${apiVip ? holderText(apiVip) : "no holder"})`, ["kubernetes", "api", "vip"]);
   const ingressInPool =
     k?.ingress.address &&
     model.metallbPools.some((p) => p.ranges.some((r) => inRangeIp(k.ingress.address!, r)));

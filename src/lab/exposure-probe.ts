@@ -4,7 +4,7 @@
 // stand-in, labelled as one: requests leave the VPN guest's own namespace from its address on the
 // target's segment (what the masquerade makes of a peer's packets), and only to destinations inside
 // the peers' AllowedIPs.
-import { exposureFacts, VPN_SIDE } from "../model/exposure.js";
+import { exposureFacts, VPN_SIDE } from "../topology/exposure.js";
 import { inCidr, parseCidr } from "../model/ip.js";
 import type { Model } from "../model/model.js";
 import { peerAllowedIps } from "../generate/wireguard/wireguard.js";

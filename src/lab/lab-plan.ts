@@ -11,10 +11,11 @@
 import { UserError } from "../diagnostic/user-error.js";
 import { placeWorkloads } from "../analyze/placement.js";
 import type { Database, Guest, Host, Model, Network } from "../model/model.js";
-import { clientSides } from "../model/exposure.js";
+import { clientSides } from "../topology/exposure.js";
 import { guestInterface } from "../model/interfaces.js";
 import { inCidr, intToIp, ipToInt, inRange } from "../model/ip.js";
 import { corosyncQuorum, type CorosyncQuorum } from "../topology/corosync-quorum.js";
+import { modelVips, vipFor, vipLabels } from "../topology/vips.js";
 import { clampIfName, namespaceName, portName, switchName, type LabId } from "./names.js";
 
 export type NodeKind = "host" | "guest" | "client" | "router";
@@ -90,12 +91,29 @@ export interface LabDaemon {
   label: string;
 }
 
-export type VipHolderKind = "keepalived" | "kubevip-standin" | "router" | "none";
+/** The lab daemon that moves a VIP; "none" when nothing in the lab can (kube-vip without etcd). */
+export type VipMover = "keepalived" | "kubevip-standin" | "db-router" | "none";
+
+/** How every lab output names what moves a VIP: the design's daemon, and "(stand-in)" when it is one. */
+export function vipMoverText(v: { movedBy: VipMover }): string {
+  switch (v.movedBy) {
+    case "keepalived":
+      return "keepalived";
+    case "kubevip-standin":
+      return "kube-vip (stand-in)";
+    case "db-router":
+      return "database service (stand-in)";
+    case "none":
+      return "nothing (not rehearsed)";
+  }
+}
 
 export interface LabVip {
   address: string;
   network: string;
-  holder: VipHolderKind;
+  movedBy: VipMover;
+  /** Moved by a labelled stand-in, not the daemon the design ships. */
+  standin: boolean;
   /** Nodes that may hold it. */
   candidates: string[];
   /** What it serves: `api`, `ingress`, `lb:<name>`, `db:<name>`. */
@@ -292,19 +310,14 @@ export function labPlan(model: Model, id: LabId): LabPlan {
   );
   const daemons: LabDaemon[] = [];
   const vips: LabVip[] = [];
-  const addVip = (
-    address: string,
-    network: string,
-    holder: VipHolderKind,
-    candidates: string[],
-    purpose: string,
-  ): void => {
+  const addVip = (address: string, network: string, movedBy: VipMover, candidates: string[], purpose: string): void => {
     const existing = vips.find((v) => v.address === address);
     if (existing) {
       if (!existing.purposes.includes(purpose)) existing.purposes.push(purpose);
       return;
     }
-    vips.push({ address, network, holder, candidates, purposes: [purpose] });
+    const standin = movedBy === "kubevip-standin" || movedBy === "db-router";
+    vips.push({ address, network, movedBy, standin, candidates, purposes: [purpose] });
   };
   const addressOn = (node: string, network: string): string | undefined =>
     nodes
@@ -344,7 +357,6 @@ export function labPlan(model: Model, id: LabId): LabPlan {
         label: `haproxy (${lb.name})`,
       });
     }
-    addVip(lb.vip, lb.network, "keepalived", lb.guests.map(nodeOf), `lb:${lb.name}`);
   }
 
   let etcd: LabEtcd | undefined;
@@ -366,26 +378,22 @@ export function labPlan(model: Model, id: LabId): LabPlan {
           label: "etcd (K3s embedded datastore, K3s timings)",
         });
     }
-    const vip = k8s.api.vip;
-    if (vip && k8s.api.holder === "kube-vip") {
+    const apiVip = vipFor(modelVips(model), { kind: "api" });
+    if (apiVip?.mechanism === "kube-vip") {
       kubeVip = {
-        vip,
-        network: k8s.api.network,
+        vip: apiVip.address,
+        network: apiVip.network,
         iface: Object.fromEntries(
-          k8s.servers.map((s) => [
+          apiVip.candidates.map((s) => [
             nodeOf(s),
-            guestInterface(
-              model,
-              model.guests.find((g) => g.name === s)!,
-              k8s.api.network,
-            ),
+            guestInterface(model, model.guests.find((g) => g.name === s)!, apiVip.network),
           ]),
         ),
         leaseMs: k8s.kubeVip.leaseMs,
         renewMs: k8s.kubeVip.renewMs,
         retryMs: k8s.kubeVip.retryMs,
       };
-      for (const server of k8s.servers)
+      for (const server of apiVip.candidates)
         daemons.push({
           node: nodeOf(server),
           machine: server,
@@ -397,10 +405,9 @@ export function labPlan(model: Model, id: LabId): LabPlan {
         notes.push(
           "kube-vip needs the Kubernetes API: without embedded etcd the stand-in has no lease store and is not started",
         );
-      addVip(vip, k8s.api.network, etcd ? "kubevip-standin" : "none", servers, "api");
-    } else if (vip && k8s.api.holder === "keepalived") {
+    } else if (apiVip?.mechanism === "keepalived" && apiVip.loadBalancer === undefined) {
       // One keepalived per machine: a server that is also a load balancer already runs one.
-      for (const s of k8s.servers) {
+      for (const s of apiVip.candidates) {
         if (daemons.some((x) => x.kind === "keepalived" && x.node === nodeOf(s))) continue;
         daemons.push({
           node: nodeOf(s),
@@ -411,10 +418,6 @@ export function labPlan(model: Model, id: LabId): LabPlan {
           label: "keepalived (API VIP)",
         });
       }
-      addVip(vip, k8s.api.network, "keepalived", servers, "api");
-    } else if (vip && k8s.api.holder === "load-balancer") {
-      const lb = model.loadBalancers.find((l) => l.name === k8s.api.loadBalancer);
-      if (lb) addVip(vip, lb.network, "keepalived", lb.guests.map(nodeOf), "api");
     }
     const hostnames = model.services
       .filter((s) => s.on.length === 0 && s.hostname)
@@ -433,17 +436,19 @@ export function labPlan(model: Model, id: LabId): LabPlan {
         label: "ingress stand-in (Traefik; API stand-in on servers)",
       });
     }
-    const ing = k8s.ingress;
-    if (ing.address && ing.via === "kube-vip" && kubeVip)
-      addVip(ing.address, k8s.api.network, "kubevip-standin", servers, "ingress");
-    if (ing.address && ing.via === "load-balancer") {
-      const lb = model.loadBalancers.find((l) => l.name === ing.loadBalancer);
-      if (lb) addVip(ing.address, lb.network, "keepalived", lb.guests.map(nodeOf), "ingress");
-    }
-    if (ing.via === "metallb")
+    if (k8s.ingress.via === "metallb")
       notes.push(
         "MetalLB is not rehearsed: the ingress is probed on the first K3s node instead of a MetalLB address",
       );
+  }
+
+  // The design's VIPs as the topology decides them, each moved here by the daemon that ships
+  // (keepalived) or by the labelled stand-in (kube-vip); database addresses follow below.
+  for (const v of modelVips(model)) {
+    if (v.purposes.every((p) => p.kind === "database")) continue;
+    const movedBy: VipMover | undefined =
+      v.mechanism === "keepalived" ? "keepalived" : v.mechanism === "kube-vip" ? (etcd ? "kubevip-standin" : "none") : undefined;
+    if (movedBy) for (const p of vipLabels(v)) addVip(v.address, v.network, movedBy, v.candidates.map(nodeOf), p);
   }
 
   const databases: LabDatabase[] = [];
@@ -506,7 +511,7 @@ export function labPlan(model: Model, id: LabId): LabPlan {
       standin: true,
       label: `haproxy to the primary through Patroni's REST check (stand-in for the ${db.name}-rw Service)`,
     });
-    addVip(address, network, "router", [router.name], `db:${db.name}`);
+    addVip(address, network, "db-router", [router.name], `db:${db.name}`);
   }
 
   // The lab's client sits on every network (it observes the lab: etcd, Patroni, HAProxy); these sit

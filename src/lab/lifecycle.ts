@@ -372,15 +372,7 @@ export async function readiness(state: LabState): Promise<string[]> {
   ]);
   for (const v of plan.vips) {
     const heldBy = holders.get(v.address) ?? [];
-    const expected =
-      v.holder === "keepalived"
-        ? "keepalived"
-        : v.holder === "kubevip-standin"
-          ? "kubevip-standin"
-          : v.holder === "router"
-            ? "db-router"
-            : undefined;
-    if (v.holder === "router" || !expected || !startedKinds.has(expected)) continue;
+    if (v.movedBy === "db-router" || v.movedBy === "none" || !startedKinds.has(v.movedBy)) continue;
     if (heldBy.length !== 1) waiting.push(`VIP ${v.address} (held by ${heldBy.length})`);
   }
   if (etcd && !etcd.quorum) waiting.push("etcd quorum");

@@ -59,7 +59,7 @@ export function predict(
     const vip = plan.vips.find((v) => v.address === t.vip);
     if (vip) {
       const holder = before.holders[vip.address]?.[0];
-      if (vip.holder === "keepalived" && stopped(holder, "keepalived")) {
+      if (vip.movedBy === "keepalived" && stopped(holder, "keepalived")) {
         const lb = model.loadBalancers.find((l) => l.vip === vip.address);
         const backup = vip.candidates.find((c) => c !== holder);
         const prio = backup ? (priorities[backup] ?? 100) : 100;
@@ -78,7 +78,7 @@ export function predict(
             : "keepalived takeover",
         });
       }
-      if (vip.holder === "kubevip-standin" && stopped(holder, "kubevip-standin")) {
+      if (vip.movedBy === "kubevip-standin" && stopped(holder, "kubevip-standin")) {
         parts.push({
           target: t.id,
           ms: costs.kubeVip(),
@@ -88,7 +88,7 @@ export function predict(
         });
       }
       if (
-        vip.holder === "kubevip-standin" &&
+        vip.movedBy === "kubevip-standin" &&
         holder &&
         stopped(holder, "ingress-standin") &&
         !stopped(holder, "kubevip-standin") &&

@@ -1,5 +1,6 @@
 // What the lab probes and how: the shared vocabulary of the prober (which runs inside the client
 // namespace), the probe list built from the plan, and the measurement that reads the results.
+import { K3S_API_PORT } from "../topology/ports.js";
 import type { LabPlan } from "./lab-plan.js";
 
 export type ProbeKind = "http" | "api-write" | "api-read" | "sql";
@@ -43,7 +44,6 @@ export interface ProbeRecord {
 export const PROBE_INTERVAL_MS = 50;
 /** A probe that needs more than this has failed: a user would have given up or retried. */
 export const PROBE_TIMEOUT_MS = 1000;
-export const API_PORT = 6443;
 export const INGRESS_PORT = 80;
 export const PG_PORT = 5432;
 export const PROBE_TABLE = "hlab_probe";
@@ -77,14 +77,14 @@ export function probeTargets(
       id: "api:write",
       kind: "api-write",
       address: api.endpoint,
-      port: API_PORT,
+      port: K3S_API_PORT,
       vip: vipOf(api.endpoint),
     });
     out.push({
       id: "api:read",
       kind: "api-read",
       address: api.endpoint,
-      port: API_PORT,
+      port: K3S_API_PORT,
       vip: vipOf(api.endpoint),
     });
   }

@@ -5,6 +5,7 @@ import type { DoctorCheck } from "./doctor.js";
 import type { DownReport, UpResult } from "./lifecycle.js";
 import type { LabReport } from "./runner.js";
 import type { CorosyncStatus, LabStatus } from "./status.js";
+import { vipMoverText } from "./lab-plan.js";
 
 const paint = (on: boolean, code: number, s: string): string => (on ? `\x1b[${code}m${s}\x1b[0m` : s);
 const good = (c: boolean, s: string): string => paint(c, 32, s);
@@ -73,7 +74,7 @@ export function renderUp(r: UpResult, color: boolean): string {
     "VIPs:",
     ...s.plan.vips.map(
       (v) =>
-        `  ${v.address} (${v.purposes.join(", ")}): ${v.holder}${v.holder === "kubevip-standin" || v.holder === "router" ? " (stand-in)" : ""} on ${v.candidates.join(" | ")}`,
+        `  ${v.address} (${v.purposes.join(", ")}): ${vipMoverText(v)} on ${v.candidates.join(" | ")}`,
     ),
   );
   if (s.adjustments.length)
@@ -112,7 +113,7 @@ export function renderStatus(s: LabStatus, color: boolean): string {
           : v.heldBy.length > 1
             ? bad(color, v.heldBy.join(" AND "))
             : v.heldBy[0]!,
-        `${v.holder}${v.standin ? " (stand-in)" : ""}`,
+        vipMoverText(v),
       ]),
     ),
   );

@@ -114,11 +114,11 @@ export interface LabReport {
  */
 export function handoverLimitMs(plan: LabPlan, vip: string, advertMs: Record<string, number>): number {
   const v = plan.vips.find((x) => x.address === vip);
-  if (v?.holder === "keepalived") {
+  if (v?.movedBy === "keepalived") {
     const advert = Math.max(...v.candidates.map((c) => advertMs[c] ?? 1000));
     return Math.max(PROBE_INTERVAL_MS, Math.round(advert * 1.25));
   }
-  if (v?.holder === "kubevip-standin" && plan.kubeVip) return plan.kubeVip.retryMs;
+  if (v?.movedBy === "kubevip-standin" && plan.kubeVip) return plan.kubeVip.retryMs;
   return PROBE_INTERVAL_MS;
 }
 

@@ -214,8 +214,8 @@ export function defaultMeasureScenario(plan: LabPlan, opts: { patroniTtlS?: numb
     at += forMs + settle;
   };
   for (const v of plan.vips) {
-    if (v.holder === "keepalived") add({ fault: "host-down", target: `@holder:${v.address}` }, 10_000);
-    if (v.holder === "kubevip-standin" && plan.kubeVip)
+    if (v.movedBy === "keepalived") add({ fault: "host-down", target: `@holder:${v.address}` }, 10_000);
+    if (v.movedBy === "kubevip-standin" && plan.kubeVip)
       add(
         { fault: "host-down", target: `@holder:${v.address}` },
         plan.kubeVip.leaseMs + 3 * plan.kubeVip.retryMs + 5000,

@@ -10,7 +10,7 @@ import { routerStatsSocket } from "./daemons/db-router.js";
 import { PATRONI_PORT } from "./daemons/patroni.js";
 import { quorateWith } from "../topology/corosync-quorum.js";
 import { majority } from "../topology/majority.js";
-import { CLIENT_NODE, qnetdNode, type LabPlan } from "./lab-plan.js";
+import { CLIENT_NODE, qnetdNode, type LabPlan, type VipMover } from "./lab-plan.js";
 import { toolCommand } from "./launcher.js";
 import { addressesIn, execIn } from "./netns.js";
 import type { LabState } from "./state.js";
@@ -18,7 +18,7 @@ import type { LabState } from "./state.js";
 export interface VipStatus {
   address: string;
   purposes: string[];
-  holder: string;
+  movedBy: VipMover;
   standin: boolean;
   /** Nodes whose namespace has the address now (more than one: split brain, unless powered off). */
   heldBy: string[];
@@ -327,8 +327,8 @@ export async function labStatus(
     vips: plan.vips.map((v) => ({
       address: v.address,
       purposes: v.purposes,
-      holder: v.holder,
-      standin: v.holder === "kubevip-standin" || v.holder === "router",
+      movedBy: v.movedBy,
+      standin: v.standin,
       heldBy: holders.get(v.address) ?? [],
     })),
     etcd,

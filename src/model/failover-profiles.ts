@@ -18,10 +18,3 @@ export const FAILOVER_PROFILES: Record<Exclude<FailoverProfileName, "custom">, P
   conservative: { vrrpVersion: 3, advertMs: 1000, interMs: 2000, fastinterMs: 1000, fall: 3, rise: 2 },
   seed003: { vrrpVersion: 2, advertMs: 1000, interMs: 2000, fastinterMs: 2000, fall: 2, rise: 2 },
 };
-
-/** Master_Down_Interval: 3 adverts plus the skew of the backup's priority (RFC 5798). */
-export function vrrpTakeoverMs(version: 2 | 3, advertMs: number, backupPriority: number): number {
-  const skew =
-    version === 3 ? ((256 - backupPriority) * advertMs) / 256 : ((256 - backupPriority) / 256) * 1000;
-  return 3 * advertMs + skew;
-}

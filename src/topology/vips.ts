@@ -143,6 +143,18 @@ const kubeVipEntry = (address: string, network: string, servers: string[]): Omit
   needs: ["kubernetes-api"],
 });
 
+/** The API VIP when kube-vip holds it (the kube-vip generator, its bootstrap wait and alerts read this). */
+export function kubeVipApi(model: Model): Vip | undefined {
+  const v = vipFor(modelVips(model), { kind: "api" });
+  return v?.mechanism === "kube-vip" ? v : undefined;
+}
+
+/** Who moves the address, in words every output uses. */
+export function holderText(v: Vip): string {
+  if (v.loadBalancer) return `keepalived on the "${v.loadBalancer}" pair (${v.candidates.join(", ")})`;
+  return `${v.mechanism} on ${v.candidates.join(", ")}`;
+}
+
 /** The VIP serving a purpose, if the design has one. */
 export function vipFor(vips: readonly Vip[], purpose: VipPurpose): Vip | undefined {
   const label = purposeLabel(purpose);

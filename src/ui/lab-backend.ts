@@ -5,7 +5,8 @@ import { resolve } from "node:path";
 import { applyFault, FaultError, parseFaultArgs, restoreFaults } from "../lab/chaos.js";
 import type { LabPlan } from "../lab/lab-plan.js";
 import { recordedAlive } from "../lab/lifecycle.js";
-import { API_PORT, INGRESS_PORT } from "../lab/probe-target.js";
+import { INGRESS_PORT } from "../lab/probe-target.js";
+import { K3S_API_PORT } from "../topology/ports.js";
 import { listLabs, readState, type LabState } from "../lab/state.js";
 import { clientRequest, labStatus } from "../lab/status.js";
 import type { Model } from "../model/model.js";
@@ -103,7 +104,7 @@ export function labBackend(opts: LabBackendOptions): LabBackend {
 async function probeVips(plan: LabPlan, model: Model): Promise<Record<string, LabProbePoint[]>> {
   const targets = plan.vips.flatMap((v) => {
     if (v.purposes.includes("api"))
-      return [{ address: v.address, url: `http://${v.address}:${API_PORT}/readyz` }];
+      return [{ address: v.address, url: `http://${v.address}:${K3S_API_PORT}/readyz` }];
     const lb = model.loadBalancers.find((l) => v.purposes.includes(`lb:${l.name}`));
     const port = lb
       ? (lb.frontends.find((f) => f.port === INGRESS_PORT) ?? lb.frontends[0])?.port

@@ -1,7 +1,7 @@
 // From the lab's own status (src/lab/status.ts) to what the dashboard shows, and the fault buttons a
 // lab offers. Pure: the lab's namespaces are named after hosts and guests, and a bare-metal guest
 // lives in its host's namespace, so holders are translated back to the guests the topology draws.
-import type { LabPlan } from "../lab/lab-plan.js";
+import { vipMoverText, type LabPlan } from "../lab/lab-plan.js";
 import type { LabStatus } from "../lab/status.js";
 import type { Model } from "../model/model.js";
 import type { LabFault, LabProbePoint, LabView } from "./api-types.js";
@@ -117,7 +117,7 @@ export function labView(
   const patroni = launched.some((l) => l.kind === "patroni");
   const notes = status.vips
     .filter((v) => v.standin && (patroni || !v.purposes.some((p) => p.startsWith("db:"))))
-    .map((v) => `${v.address} is moved by a labelled stand-in (${v.holder}), not the real daemon`);
+    .map((v) => `${v.address} is moved by a labelled stand-in (${vipMoverText(v)}), not the real daemon`);
   if (status.poweredOff.length) notes.push(`powered off: ${status.poweredOff.join(", ")}`);
   return {
     id: status.id,

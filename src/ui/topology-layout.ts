@@ -21,7 +21,7 @@ import type {
   VipBadge,
   Wire,
 } from "./layout-types.js";
-import { modelVips, vipLabels, type Vip } from "../topology/vips.js";
+import { kubeVipApi, modelVips, vipLabels, type Vip } from "../topology/vips.js";
 
 const MARGIN = 20;
 const HOST_GAP = 28;
@@ -346,7 +346,8 @@ function daemonChips(model: Model, g: Guest): SizedChip[] {
   if (k8s?.servers.includes(g.name)) {
     d("k3s server", `K3s server ${k8s.version}`);
     if (k8s.datastore === "embedded-etcd") d("etcd", `embedded etcd member (${k8s.servers.length} servers)`);
-    if (k8s.api.holder === "kube-vip" && k8s.api.vip) d("kube-vip", `kube-vip: may hold ${k8s.api.vip}`);
+    const kubeVip = kubeVipApi(model);
+    if (kubeVip?.candidates.includes(g.name)) d("kube-vip", `kube-vip: may hold ${kubeVip.address}`);
   }
   if (k8s?.agents.includes(g.name)) d("k3s agent", `K3s agent ${k8s.version}`);
   for (const lb of model.loadBalancers.filter((l) => l.guests.includes(g.name))) {

@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { test } from "node:test";
 import { planModel } from "../../src/analyze/plan.js";
 import { renderRepository } from "../../src/pipeline/build.js";
-import { exposureFacts } from "../../src/model/exposure.js";
+import { exposureFacts } from "../../src/topology/exposure.js";
 import { exampleModel, fixedContext, specModel } from "../generate/fixtures.js";
 
 const SEED002 = readFileSync("examples/seed002-segmented.yaml", "utf8");

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { renderRepository } from "../../src/pipeline/build.js";
 import { dnsRecords } from "../../src/generate/dns/dns.js";
-import { exposureFacts } from "../../src/model/exposure.js";
+import { exposureFacts } from "../../src/topology/exposure.js";
 import { EXAMPLES, exampleModel, exampleName, fixedContext } from "./fixtures.js";
 
 for (const file of EXAMPLES) {

@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { test } from "node:test";
 import { keepalivedGenerator } from "../../src/generate/keepalived/keepalived.js";
-import { advertInterval, memberPriority } from "../../src/generate/keepalived/vrrp-groups.js";
+import { advertInterval } from "../../src/topology/failover-formulas.js";
+import { memberPriority } from "../../src/topology/vrrp-groups.js";
 import type { Model } from "../../src/model/model.js";
 import { exampleModel, specModel } from "./fixtures.js";
 

@@ -115,7 +115,8 @@ test("seed003: a namespace per host and VM guest, the bare-metal server inside i
     {
       address: "192.168.1.8",
       network: "lan",
-      holder: "keepalived",
+      movedBy: "keepalived",
+      standin: false,
       candidates: ["k3s-lb01", "k3s-lb02"],
       purposes: ["lb:edge", "api", "ingress"],
     },
@@ -154,7 +155,8 @@ test("seed004: kube-vip stand-in with kube-vip's timings holds the API and ingre
     retryMs: 2000,
   });
   const vip = plan.vips.find((v) => v.address === "192.168.1.50")!;
-  assert.equal(vip.holder, "kubevip-standin");
+  assert.equal(vip.movedBy, "kubevip-standin");
+  assert.ok(vip.standin);
   assert.deepEqual(vip.purposes, ["api", "ingress"]);
   assert.ok(plan.daemons.filter((d) => d.kind === "kubevip-standin").every((d) => d.standin));
   assert.equal(plan.daemons.filter((d) => d.kind === "corosync").length, 3);

@@ -85,7 +85,7 @@ test("status shows a VIP held twice as such", () => {
       {
         address: "192.168.1.8",
         purposes: ["lb:edge"],
-        holder: "keepalived",
+        movedBy: "keepalived",
         standin: false,
         heldBy: ["lb1", "lb2"],
       },

@@ -21,8 +21,8 @@ function status(over: Partial<LabStatus> = {}): LabStatus {
     vips: plan.vips.map((v) => ({
       address: v.address,
       purposes: v.purposes,
-      holder: v.holder,
-      standin: v.holder === "router",
+      movedBy: v.movedBy,
+      standin: v.standin,
       heldBy: [v.candidates[0]!],
     })),
     etcd: { members: [], leader: "metal", healthy: 3, size: 3, quorum: true },

@@ -6,7 +6,7 @@ import { stringify } from "yaml";
 import type { Guest, Model } from "../../model/model.js";
 import { guestInterface } from "../../model/interfaces.js";
 import { generatedBy, type GeneratedFile, type Generator } from "../../artifact/artifact.js";
-import { k3sInstallCommand, k3sNodes } from "../k3s/k3s-nodes.js";
+import { k3sInstallCommand, k3sNodes } from "../../topology/k3s-nodes.js";
 import { guestSetup, modulesFile, sysctlFile } from "./guest-setup.js";
 
 export const userDataPath = (guest: string): string => `cloud-init/${guest}/user-data.yaml`;

@@ -4,8 +4,9 @@
 import type { Model } from "../../model/model.js";
 import { majority } from "../../topology/majority.js";
 import { cnpgDatabases, databaseNamespace } from "./cnpg.js";
-import { backendGuests } from "../haproxy/backend-address.js";
-import { frontendName } from "../haproxy/haproxy-config.js";
+import { backendGuests } from "../../topology/backend-address.js";
+import { kubeVipApi } from "../../topology/vips.js";
+import { frontendName } from "../../topology/lb-frontends.js";
 import { LB_JOB, lbTargets } from "./lb-metrics.js";
 import { kubeObject, type KubeObject } from "./manifest.js";
 import { LONGHORN_BACKUP_JOB, LONGHORN_NAMESPACE } from "./longhorn.js";
@@ -92,8 +93,9 @@ function storageRules(model: Model): Rule[] {
  */
 function vipRules(model: Model): Rule[] {
   const k = model.kubernetes;
-  if (!k || k.api.holder !== "kube-vip" || k.servers.length < 2) return [];
-  const holder = k.servers
+  const vip = kubeVipApi(model);
+  if (!k || !vip || vip.candidates.length < 2) return [];
+  const holder = vip.candidates
     .map(
       (s, i) =>
         `(max(kube_lease_owner{namespace="kube-system",lease="plndr-cp-lock",lease_holder="${s}"}) or vector(0)) * ${i + 1}`,
@@ -105,7 +107,7 @@ function vipRules(model: Model): Rule[] {
       `changes((${holder})[1h:30s]) > 3`,
       "0m",
       "warning",
-      `The API VIP ${k.api.vip ?? ""} moved between servers more than three times in an hour`,
+      `The API VIP ${vip.address} moved between servers more than three times in an hour`,
       "Leader elections this frequent mean a flapping link, an overloaded server or timers too tight for this network (kube-vip lease " +
         `${k.kubeVip.leaseMs / 1000}s, renew ${k.kubeVip.renewMs / 1000}s).`,
     ),

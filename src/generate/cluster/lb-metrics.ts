@@ -1,7 +1,7 @@
 // The HAProxy + Keepalived pair lives outside the cluster, so nothing in Kubernetes sees it fail:
 // Prometheus scrapes each load balancer's built-in exporter (the stats endpoint its firewall already
 // opens to the nodes); alert-rules.ts says when the pair has lost its spare or a backend its servers.
-import { statsEndpoint } from "../haproxy/stats-endpoint.js";
+import { statsEndpoint } from "../../topology/stats-endpoint.js";
 import type { Model } from "../../model/model.js";
 
 export const LB_JOB = "hlab-haproxy";

@@ -1,7 +1,7 @@
 // DNS for the lab's names. Every service host name points at the ingress address (the VIP), never
 // at one node: seed 003's outage was DNS still naming a dead node while the pods had moved. Written
 // twice: a hosts file (dnsmasq `addn-hosts`, Pi-hole, /etc/hosts) and a BIND zone file.
-import { exposureFacts } from "../../model/exposure.js";
+import { exposureFacts } from "../../topology/exposure.js";
 import type { Model } from "../../model/model.js";
 import { ipToInt } from "../../model/ip.js";
 import { platformComponents } from "../cluster/platform.js";

@@ -2,19 +2,17 @@
 // guest's addresses the exposure facts open) to the K3s nodes, health-checked with the failover profile's timers.
 // Nothing that differs between a real host and a lab namespace is written here: the pid file and the
 // master CLI socket are command-line options (-p, -S), and systemd or the lab choose foreground mode.
-import { exposureFacts } from "../../model/exposure.js";
+import { exposureFacts } from "../../topology/exposure.js";
 import type { Frontend, Guest, LoadBalancer, Model } from "../../model/model.js";
 import { hashHeader } from "../../artifact/artifact.js";
-import { backendAddress, backendGuests } from "./backend-address.js";
-import { statsEndpoint } from "./stats-endpoint.js";
+import { backendAddress, backendGuests } from "../../topology/backend-address.js";
+import { statsEndpoint } from "../../topology/stats-endpoint.js";
+import { haproxyDetectMs } from "../../topology/failover-formulas.js";
+import { frontendName, isApiFrontend } from "../../topology/lb-frontends.js";
 
 const INDENT = "    ";
 const block = (head: string, body: string[]): string => [head, ...body.map((l) => INDENT + l)].join("\n");
 
-/** The Kubernetes API is never published on a public segment, whatever the frontend list says. */
-export const isApiFrontend = (f: Frontend): boolean => f.backends === "k3s-servers" && f.backendPort === 6443;
-
-export const frontendName = (lb: LoadBalancer, f: Frontend): string => `${lb.name}_${f.port}`;
 
 /**
  * Every address:port a guest's HAProxy binds for one frontend: the VIP, and for ingress ports the
@@ -40,9 +38,6 @@ function checkTimers(lb: LoadBalancer): string {
   return `inter ${h.interMs}ms fastinter ${h.fastinterMs}ms fall ${h.fall} rise ${h.rise}`;
 }
 
-/** How long a dead backend keeps receiving connections (ha-timings.md, HAProxy health checks). */
-export const detectionMs = (lb: LoadBalancer): number =>
-  lb.healthCheck.interMs + (lb.healthCheck.fall - 1) * lb.healthCheck.fastinterMs;
 
 function serverLines(model: Model, guest: Guest, lb: LoadBalancer, f: Frontend): string[] {
   return backendGuests(model, f.backends).flatMap((node) => {
@@ -127,7 +122,7 @@ export function haproxyConfig(model: Model, guest: Guest): string {
   const intro = lbs.map(
     (lb) =>
       `# Load balancer "${lb.name}": VIP ${lb.vip} on ${lb.network}, ${lb.profile} profile: a dead node is out of ` +
-      `rotation after about ${detectionMs(lb)} ms (inter + (fall - 1) x fastinter).`,
+      `rotation after about ${haproxyDetectMs(lb.healthCheck)} ms (inter + (fall - 1) x fastinter).`,
   );
   return [hashHeader(model) + intro.join("\n"), ...sections].join("\n\n") + "\n";
 }

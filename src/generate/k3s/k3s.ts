@@ -19,7 +19,7 @@ import {
   K3S_TOKEN_SECRET,
   k3sNodes,
   type K3sNode,
-} from "./k3s-nodes.js";
+} from "../../topology/k3s-nodes.js";
 
 /** Components hlab replaces with its own pinned deployments, so K3s must not run its bundled ones. */
 function disabled(model: Model, k8s: Kubernetes): string[] {

@@ -2,17 +2,16 @@
 // members, each instance tracking the service behind its VIP on this guest. As with HAProxy,
 // everything that differs in a lab namespace (pid files, logging, foreground) is a command-line
 // option, not a line of this file.
-import { vrrpTakeoverMs } from "../../model/failover-profiles.js";
 import type { Guest, Model } from "../../model/model.js";
 import { hashHeader } from "../../artifact/artifact.js";
+import { advertInterval } from "../../topology/failover-formulas.js";
 import {
-  advertInterval,
-  effectiveAdvertMs,
+  groupTakeoverMs,
   routesWeight,
   vrrpGroups,
   type VrrpCheck,
   type VrrpGroup,
-} from "./vrrp-groups.js";
+} from "../../topology/vrrp-groups.js";
 
 const INDENT = "    ";
 const indent = (lines: string[]): string[] => lines.map((l) => INDENT + l);
@@ -25,8 +24,7 @@ function instance(model: Model, guest: Guest, group: VrrpGroup): string[] {
   const me = group.members.find((m) => m.guest.name === guest.name)!;
   const peers = group.members.filter((m) => m !== me && m.address !== undefined).map((m) => m.address!);
   const prefix = model.networks.find((n) => n.name === group.network)?.cidr.prefix ?? 32;
-  const backup = group.members[1]?.priority ?? me.priority;
-  const takeover = Math.round(vrrpTakeoverMs(group.vrrp.version, effectiveAdvertMs(group.vrrp), backup));
+  const takeover = Math.round(groupTakeoverMs(group));
   // keepalived falls back to multicast (and warns) when unicast keywords come without a peer, so a
   // lone member advertises by multicast: nobody else is listening for its router id anyway.
   const unicast =

@@ -4,7 +4,7 @@ import type { GeneratedFile, Generator } from "../../artifact/artifact.js";
 import { nodeFile } from "../../artifact/artifact.js";
 import type { Model } from "../../model/model.js";
 import { keepalivedConfig, keepalivedSysctl } from "./keepalived-config.js";
-import { keepalivedGuests } from "./vrrp-groups.js";
+import { keepalivedGuests } from "../../topology/vrrp-groups.js";
 
 export const keepalivedGenerator: Generator = {
   name: "keepalived",

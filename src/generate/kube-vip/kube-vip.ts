@@ -7,15 +7,15 @@ import type { Kubernetes, Model } from "../../model/model.js";
 import { guestInterface } from "../../model/interfaces.js";
 import { kubeVipSeconds } from "../../model/kube-vip-timings.js";
 import { hashHeader, nodeFile, type GeneratedFile, type Generator } from "../../artifact/artifact.js";
-import { clusterNetwork, K3S_API_PORT, K3S_MANIFESTS, k3sNodes } from "../k3s/k3s-nodes.js";
+import { clusterNetwork, K3S_MANIFESTS, k3sNodes } from "../../topology/k3s-nodes.js";
+import { K3S_API_PORT } from "../../topology/ports.js";
+import { kubeVipApi } from "../../topology/vips.js";
 
 /** Pinned per shared/reference/versions.md: the DaemonSet and RBAC are generated here, not from the lagging chart. */
 export const KUBE_VIP_IMAGE = "ghcr.io/kube-vip/kube-vip:v1.2.3";
 const NAMESPACE = "kube-system";
 const LABELS = { "app.kubernetes.io/name": "kube-vip", "app.kubernetes.io/managed-by": "hlab" };
 
-export const kubeVipHoldsApi = (k8s: Kubernetes | undefined): k8s is Kubernetes =>
-  Boolean(k8s && k8s.api.holder === "kube-vip" && k8s.api.vip);
 
 function rbac(): unknown[] {
   return [
@@ -131,8 +131,9 @@ export const kubeVipGenerator: Generator = {
   name: "kube-vip",
   generate(model: Model): GeneratedFile[] {
     const k8s = model.kubernetes;
-    if (!kubeVipHoldsApi(k8s)) return [];
-    const servers = k3sNodes(model).filter((n) => n.role === "server");
+    const vip = kubeVipApi(model);
+    if (!k8s || !vip) return [];
+    const servers = k3sNodes(model).filter((n) => vip.candidates.includes(n.guest.name));
     // The VIP's interface is named after its network on VMs, but bare-metal servers keep their NIC
     // names: servers that differ get their own DaemonSet, all sharing one leader-election lease.
     const byIface = new Map<string, string[]>();
@@ -153,7 +154,7 @@ export const kubeVipGenerator: Generator = {
       yamlStream(rbac());
     const dsText =
       header +
-      `# kube-vip holds the API VIP ${k8s.api.vip} on the elected server (lease ${kubeVipSeconds(k8s.kubeVip.leaseMs)}s, renew ${kubeVipSeconds(k8s.kubeVip.renewMs)}s, retry ${kubeVipSeconds(k8s.kubeVip.retryMs)}s).\n` +
+      `# kube-vip holds the API VIP ${vip.address} on the elected server (lease ${kubeVipSeconds(k8s.kubeVip.leaseMs)}s, renew ${kubeVipSeconds(k8s.kubeVip.renewMs)}s, retry ${kubeVipSeconds(k8s.kubeVip.retryMs)}s).\n` +
       yamlStream(sets);
     return servers.flatMap((s) => [
       { path: nodeFile(s.guest.name, `${K3S_MANIFESTS}/kube-vip-rbac.yaml`), content: rbacText },

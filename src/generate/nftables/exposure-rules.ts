@@ -2,7 +2,7 @@
 // (src/model/exposure.ts): the ingress load balancer's own address on a client segment, or the
 // address of a guest a service runs on, each open only to the client sides the names are for.
 import { guestInterface } from "../../model/interfaces.js";
-import { exposureFacts } from "../../model/exposure.js";
+import { exposureFacts } from "../../topology/exposure.js";
 import type { Guest, Model } from "../../model/model.js";
 import { set, type Line } from "./ruleset.js";
 

@@ -3,7 +3,7 @@
 // comes from vrrp-rules.ts, like on every keepalived guest.
 import { guestInterface } from "../../model/interfaces.js";
 import type { Guest, Model } from "../../model/model.js";
-import { statsEndpoint } from "../haproxy/stats-endpoint.js";
+import { statsEndpoint } from "../../topology/stats-endpoint.js";
 import { fromSources, set, type Ruleset } from "./ruleset.js";
 import { addressesOf, guestsNamed, managementSources, unique } from "./segmentation.js";
 

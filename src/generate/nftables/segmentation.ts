@@ -3,7 +3,7 @@
 // balancer's traffic to the cluster. A spec without those roles is one flat LAN (seeds 000, 003, 004).
 import type { Guest, Model } from "../../model/model.js";
 
-export { isSegmented } from "../../model/exposure.js";
+export { isSegmented } from "../../topology/exposure.js";
 
 /**
  * Sources allowed to manage machines (SSH, web UIs, the Kubernetes API): the admin segments and the

@@ -1,7 +1,7 @@
 // The VPN guest: WireGuard on its listening segment, and routing from the tunnel to the exposed
 // segments only, masqueraded so those segments need no route back to the tunnel.
 import { guestInterface } from "../../model/interfaces.js";
-import { exposureFacts } from "../../model/exposure.js";
+import { exposureFacts } from "../../topology/exposure.js";
 import type { Guest, Model, WireGuard } from "../../model/model.js";
 import { WG_INTERFACE } from "../wireguard/wireguard-names.js";
 import { fromSources, set, type Ruleset } from "./ruleset.js";

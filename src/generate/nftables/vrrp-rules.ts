@@ -1,7 +1,7 @@
 // VRRP adverts, on any guest that runs keepalived and has a firewall: protocol 112 from the other
 // members of each group only, on the VIP's interface.
 import type { Guest, Model } from "../../model/model.js";
-import { vrrpGroups } from "../keepalived/vrrp-groups.js";
+import { vrrpGroups } from "../../topology/vrrp-groups.js";
 import { fromSources, type Line } from "./ruleset.js";
 
 export function vrrpRules(model: Model, guest: Guest): Line[] {

@@ -15,8 +15,9 @@ import { ARGOCD_SERVER, bootstrapOrder, type Step } from "../cluster/deploy-orde
 import { HELM_CONTROLLER_NAMESPACE } from "../cluster/helmchart-bootstrap.js";
 import { clusterLayout } from "../corosync/cluster-layout.js";
 import { BOOTSTRAP_FILE } from "../corosync/paths.js";
-import { kubeVipHoldsApi } from "../kube-vip/kube-vip.js";
-import { k3sInstallCommand, k3sNodes, k3sService, K3S_API_PORT, type K3sNode } from "../k3s/k3s-nodes.js";
+import { kubeVipApi } from "../../topology/vips.js";
+import { k3sInstallCommand, k3sNodes, k3sService, type K3sNode } from "../../topology/k3s-nodes.js";
+import { K3S_API_PORT } from "../../topology/ports.js";
 import { TOFU_DIR } from "../opentofu/opentofu.js";
 import { shellQuote as q } from "../../util/shell-quote.js";
 
@@ -308,10 +309,11 @@ function phase3(model: Model, ctx: GenerateContext): Phase {
     ...startK3s(model, first!),
     `wait_node ${q(first!.guest.name)}`,
   );
-  if (kubeVipHoldsApi(k8s)) {
+  const kubeVip = kubeVipApi(model);
+  if (kubeVip) {
     body.push(
       `# kube-vip (deployed from the server's manifests) must hold the VIP before anyone joins through it.`,
-      `until ${remote(firstLogin.target, `ip -o -4 addr show | grep -qw ${q(k8s.api.vip!)}`)}; do sleep 5; done`,
+      `until ${remote(firstLogin.target, `ip -o -4 addr show | grep -qw ${q(kubeVip.address)}`)}; do sleep 5; done`,
     );
   }
   if (others.length)

@@ -10,6 +10,8 @@ import {
 import { BOOTSTRAP_DIR } from "../cluster/app-of-apps.js";
 import { PROVIDER_VERSION, TOFU_DIR } from "../opentofu/opentofu.js";
 import { bootstrapPhases, kubeconfigPath, type Phase } from "./bootstrap-scripts.js";
+import { K3S_API_PORT } from "../../topology/ports.js";
+import { holderText, modelVips, vipFor } from "../../topology/vips.js";
 
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? "" : "s"}`;
 
@@ -106,8 +108,9 @@ function readme(model: Model, ctx: GenerateContext, phases: Phase[]): string {
     "",
   ];
   if (k8s) {
+    const apiVip = vipFor(modelVips(model), { kind: "api" });
     lines.push(
-      `Kubernetes API: \`https://${k8s.api.endpoint}:6443\` (${k8s.api.hostname}${k8s.api.vip ? `, VIP held by ${k8s.api.holder}` : ", no VIP"}); services: ${k8s.ingress.address ?? "no ingress address"} (${k8s.ingress.via}).`,
+      `Kubernetes API: \`https://${k8s.api.endpoint}:${K3S_API_PORT}\` (${k8s.api.hostname}${apiVip ? `, VIP held by ${holderText(apiVip)}` : ", no VIP"}); services: ${k8s.ingress.address ?? "no ingress address"} (${k8s.ingress.via}).`,
       "",
     );
   }

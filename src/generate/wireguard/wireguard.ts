@@ -4,7 +4,7 @@
 // key is never written anywhere but onto the peer's own device.
 import type { GeneratedFile, GenerateContext, Generator, SecretRequest } from "../../artifact/artifact.js";
 import { hashHeader, nodeFile } from "../../artifact/artifact.js";
-import { exposureFacts } from "../../model/exposure.js";
+import { exposureFacts } from "../../topology/exposure.js";
 import type { Model, WireGuard } from "../../model/model.js";
 import { shellQuote } from "../../util/shell-quote.js";
 import { WG_INTERFACE, peerSecretName, serverKeyPath, serverSecretName } from "./wireguard-names.js";

@@ -1,7 +1,8 @@
 // The ingress (and, on servers, API) stand-in on each K3s node (see standins/ingress.ts).
 import { join } from "node:path";
 import type { LabDaemon } from "../lab-plan.js";
-import { API_PORT, INGRESS_PORT } from "../probe-target.js";
+import { INGRESS_PORT } from "../probe-target.js";
+import { K3S_API_PORT } from "../../topology/ports.js";
 import type { IngressStandinConfig } from "../standins/ingress.js";
 import {
   baseLaunch,
@@ -32,7 +33,7 @@ export function buildIngressStandin(ctx: DaemonContext, d: LabDaemon): DaemonBui
       peers: s.replicas.filter((r) => r !== d.node).flatMap((r) => addressOf(r) ?? []),
     })),
     ports: [INGRESS_PORT, 443],
-    apiPort: ing.api ? API_PORT : undefined,
+    apiPort: ing.api ? K3S_API_PORT : undefined,
     etcd: ing.api && localEtcd ? `http://127.0.0.1:${ETCD_CLIENT_PORT}` : undefined,
   };
   const path = join(nodeDir(ctx, d.node), "ingress-standin.json");

@@ -1,7 +1,7 @@
 // The kube-vip stand-in on each K3s server (see standins/kubevip.ts for what it reproduces and how).
 import { join } from "node:path";
 import { parseAllDocuments } from "yaml";
-import { K3S_MANIFESTS } from "../../generate/k3s/k3s-nodes.js";
+import { K3S_MANIFESTS } from "../../topology/k3s-nodes.js";
 import type { KubeVipTimings } from "../../model/kube-vip-timings.js";
 import { filesOf } from "../generated.js";
 import type { LabDaemon } from "../lab-plan.js";

@@ -3,8 +3,9 @@
 // balancer or guest must open there and for whom, and the extra routes the VPN needs. HAProxy's
 // binds, the DNS answers, the nftables rules and the WireGuard AllowedIPs all read these facts; the
 // plan reads them too and checks, client side by client side, who can actually get through.
-import { inCidr, parseCidr } from "./ip.js";
-import type { Audience, Guest, Model, Network, Service } from "./model.js";
+import { inCidr, parseCidr } from "../model/ip.js";
+import { isApiFrontend } from "./lb-frontends.js";
+import type { Audience, Guest, Model, Network, Service } from "../model/model.js";
 
 /** Where clients sit: a public, lan or admin segment, or the VPN's peers. */
 export interface ClientSide {
@@ -112,13 +113,11 @@ export function sidesOf(clients: readonly ClientSide[], audience: Audience): Cli
 const networkOf = (model: Model, address: string): Network | undefined =>
   model.networks.find((n) => inCidr(address, n.cidr));
 
-const API_PORT = 6443;
-
 function ingressPorts(model: Model, lbName: string | undefined): number[] {
   const lb = model.loadBalancers.find((l) => l.name === lbName);
   const ports = lb
     ? lb.frontends
-        .filter((f) => !(f.backends === "k3s-servers" && f.backendPort === API_PORT))
+        .filter((f) => !isApiFrontend(f))
         .map((f) => f.port)
     : [80, 443];
   return [...new Set(ports)].sort((a, b) => a - b);

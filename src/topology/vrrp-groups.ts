@@ -3,9 +3,12 @@
 // Kubernetes API VIP, the K3s servers form another (they track their API server). Within a group
 // the first guest listed in the spec is the preferred master; the others follow in order, far enough
 // apart that the skew orders them.
-import { guestInterface } from "../../model/interfaces.js";
-import type { Guest, Model } from "../../model/model.js";
-import { statsEndpoint } from "../haproxy/stats-endpoint.js";
+import { guestInterface } from "../model/interfaces.js";
+import type { Guest, Model } from "../model/model.js";
+import { statsEndpoint } from "./stats-endpoint.js";
+import { modelVips, vipFor } from "./vips.js";
+import { effectiveAdvertMs, vrrpTakeoverMs } from "./failover-formulas.js";
+import { K3S_API_PORT } from "./ports.js";
 
 /**
  * What a member checks before it may hold the VIP, inside its own network namespace: a TCP connect
@@ -42,23 +45,11 @@ export interface VrrpGroup {
 
 export const MASTER_PRIORITY = 150;
 export const API_INSTANCE = "VI_k8s_api";
-const API_PORT = 6443;
 
 export function memberPriority(index: number, count: number): number {
   const step = Math.min(50, Math.floor(140 / Math.max(1, count - 1)));
   return MASTER_PRIORITY - index * step;
 }
-
-/** keepalived's advert_int: whole seconds for VRRPv2, 10 ms steps from 0.01 to 40.95 s for VRRPv3. */
-export function advertInterval(vrrp: VrrpGroup["vrrp"]): string {
-  if (vrrp.version === 2) return String(Math.max(1, Math.round(vrrp.advertMs / 1000)));
-  const centis = Math.min(4095, Math.max(1, Math.round(vrrp.advertMs / 10)));
-  return String(centis / 100);
-}
-
-/** The advert interval keepalived really uses, in ms (VRRPv2 rounds to whole seconds). */
-export const effectiveAdvertMs = (vrrp: VrrpGroup["vrrp"]): number =>
-  Math.round(Number(advertInterval(vrrp)) * 1000);
 
 function members(
   model: Model,
@@ -103,20 +94,21 @@ export function vrrpGroups(model: Model): VrrpGroup[] {
     ),
   }));
   const k = model.kubernetes;
-  if (k?.api.vip && k.api.holder === "keepalived") {
-    const net = k.api.network;
+  const api = vipFor(modelVips(model), { kind: "api" });
+  if (k && api?.mechanism === "keepalived" && api.loadBalancer === undefined) {
+    const net = api.network;
     const used = new Set(model.loadBalancers.map((lb) => lb.vrrp.routerId));
     let routerId = 51;
     while (used.has(routerId)) routerId++;
-    const ms = members(model, k.servers, net, (g) => ({
+    const ms = members(model, api.candidates, net, (g) => ({
       name: "chk_apiserver",
       address: g.address[net] ?? "127.0.0.1",
-      port: API_PORT,
+      port: K3S_API_PORT,
     }));
     groups.push({
       instance: API_INSTANCE,
       purpose: "the Kubernetes API",
-      vip: k.api.vip,
+      vip: api.address,
       network: net,
       vrrp: { routerId, version: 3, advertMs: apiAdvertMs(model, ms[1]?.priority ?? MASTER_PRIORITY) },
       members: ms,
@@ -139,3 +131,16 @@ export function routesWeight(group: VrrpGroup): number {
   const ps = group.members.map((m) => m.priority);
   return -(Math.max(...ps) - Math.min(...ps) + 1);
 }
+
+/**
+ * Master_Down_Interval of the group as shipped: the advert keepalived really uses and the priority
+ * of the backup that takes over first.
+ */
+export function groupTakeoverMs(group: VrrpGroup): number {
+  const backup = group.members[1]?.priority ?? group.members[0]?.priority ?? MASTER_PRIORITY;
+  return vrrpTakeoverMs(group.vrrp.version, effectiveAdvertMs(group.vrrp), backup);
+}
+
+/** The group of a load-balancer pair. */
+export const lbGroup = (model: Model, lb: string): VrrpGroup | undefined =>
+  vrrpGroups(model).find((g) => g.instance === `VI_${lb}`);

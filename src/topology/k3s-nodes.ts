@@ -1,14 +1,14 @@
 // Who the K3s nodes are and how they are installed: shared by the K3s configs, cloud-init (which
 // installs the pinned binary) and the bootstrap scripts (which start the servers in order).
-import type { Guest, Kubernetes, Model } from "../../model/model.js";
-import { shellQuote } from "../../util/shell-quote.js";
+import type { Guest, Kubernetes, Model } from "../model/model.js";
+import { K3S_API_PORT } from "./ports.js";
+import { shellQuote } from "../util/shell-quote.js";
 
 export const K3S_CONFIG = "/etc/rancher/k3s/config.yaml";
 /** Installed at deploy time from the encrypted store; never written into a generated file. */
 export const K3S_TOKEN_FILE = "/etc/rancher/k3s/token";
 export const K3S_TOKEN_SECRET = "k3s-token";
 export const K3S_MANIFESTS = "/var/lib/rancher/k3s/server/manifests";
-export const K3S_API_PORT = 6443;
 
 export type K3sRole = "server" | "agent";
 

@@ -2,7 +2,7 @@
 // LAN), then a network the load balancer itself is on (seed 002: apps, the LB-to-cluster segment),
 // then an apps segment, then whatever the node has: the choice follows the segmentation, so backend
 // traffic never needs routing through another segment when a direct path exists.
-import type { Guest, LoadBalancer, Model } from "../../model/model.js";
+import type { Guest, LoadBalancer, Model } from "../model/model.js";
 
 export function backendAddress(
   model: Model,

@@ -2,9 +2,9 @@
 // Never on the VIP and never on a public segment: an admin network when the guest has one, else its
 // own address on the VIP's network, else any non-public address, else loopback. keepalived's track
 // script and the nftables rules read the same endpoint, so the three agree.
-import type { Guest, Model } from "../../model/model.js";
+import type { Guest, Model } from "../model/model.js";
+import { STATS_PORT } from "./ports.js";
 
-export const STATS_PORT = 8404;
 
 export interface StatsEndpoint {
   address: string;

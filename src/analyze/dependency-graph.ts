@@ -492,5 +492,7 @@ export function buildDependencyGraph(
 }
 
 function apiEndpointNote(endpoint: string, vip: Vip | undefined): string {
-  return vip ? `API endpoint: ${endpoint} held by ${holderText(vip)}` : `API endpoint: ${endpoint} (one server, no VIP)`;
+  return vip
+    ? `API endpoint: ${endpoint} held by ${holderText(vip)}`
+    : `API endpoint: ${endpoint} (one server, no VIP)`;
 }

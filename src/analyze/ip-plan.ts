@@ -92,7 +92,12 @@ function networkEntries(model: Model, net: Network): IpPlanEntry[] {
     ]);
   const k = model.kubernetes;
   const apiVip = vipFor(modelVips(model), { kind: "api" });
-  if (k?.api.vip) vip(k.api.vip, `Kubernetes API VIP (${apiVip ? holderText(apiVip) : "no holder"})`, ["kubernetes", "api", "vip"]);
+  if (k?.api.vip)
+    vip(k.api.vip, `Kubernetes API VIP (${apiVip ? holderText(apiVip) : "no holder"})`, [
+      "kubernetes",
+      "api",
+      "vip",
+    ]);
   const ingressInPool =
     k?.ingress.address &&
     model.metallbPools.some((p) => p.ranges.some((r) => inRangeIp(k.ingress.address!, r)));

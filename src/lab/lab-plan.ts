@@ -310,7 +310,13 @@ export function labPlan(model: Model, id: LabId): LabPlan {
   );
   const daemons: LabDaemon[] = [];
   const vips: LabVip[] = [];
-  const addVip = (address: string, network: string, movedBy: VipMover, candidates: string[], purpose: string): void => {
+  const addVip = (
+    address: string,
+    network: string,
+    movedBy: VipMover,
+    candidates: string[],
+    purpose: string,
+  ): void => {
     const existing = vips.find((v) => v.address === address);
     if (existing) {
       if (!existing.purposes.includes(purpose)) existing.purposes.push(purpose);
@@ -386,7 +392,11 @@ export function labPlan(model: Model, id: LabId): LabPlan {
         iface: Object.fromEntries(
           apiVip.candidates.map((s) => [
             nodeOf(s),
-            guestInterface(model, model.guests.find((g) => g.name === s)!, apiVip.network),
+            guestInterface(
+              model,
+              model.guests.find((g) => g.name === s)!,
+              apiVip.network,
+            ),
           ]),
         ),
         leaseMs: k8s.kubeVip.leaseMs,
@@ -447,8 +457,15 @@ export function labPlan(model: Model, id: LabId): LabPlan {
   for (const v of modelVips(model)) {
     if (v.purposes.every((p) => p.kind === "database")) continue;
     const movedBy: VipMover | undefined =
-      v.mechanism === "keepalived" ? "keepalived" : v.mechanism === "kube-vip" ? (etcd ? "kubevip-standin" : "none") : undefined;
-    if (movedBy) for (const p of vipLabels(v)) addVip(v.address, v.network, movedBy, v.candidates.map(nodeOf), p);
+      v.mechanism === "keepalived"
+        ? "keepalived"
+        : v.mechanism === "kube-vip"
+          ? etcd
+            ? "kubevip-standin"
+            : "none"
+          : undefined;
+    if (movedBy)
+      for (const p of vipLabels(v)) addVip(v.address, v.network, movedBy, v.candidates.map(nodeOf), p);
   }
 
   const databases: LabDatabase[] = [];

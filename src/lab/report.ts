@@ -73,8 +73,7 @@ export function renderUp(r: UpResult, color: boolean): string {
     "",
     "VIPs:",
     ...s.plan.vips.map(
-      (v) =>
-        `  ${v.address} (${v.purposes.join(", ")}): ${vipMoverText(v)} on ${v.candidates.join(" | ")}`,
+      (v) => `  ${v.address} (${v.purposes.join(", ")}): ${vipMoverText(v)} on ${v.candidates.join(" | ")}`,
     ),
   );
   if (s.adjustments.length)

@@ -115,11 +115,7 @@ const networkOf = (model: Model, address: string): Network | undefined =>
 
 function ingressPorts(model: Model, lbName: string | undefined): number[] {
   const lb = model.loadBalancers.find((l) => l.name === lbName);
-  const ports = lb
-    ? lb.frontends
-        .filter((f) => !isApiFrontend(f))
-        .map((f) => f.port)
-    : [80, 443];
+  const ports = lb ? lb.frontends.filter((f) => !isApiFrontend(f)).map((f) => f.port) : [80, 443];
   return [...new Set(ports)].sort((a, b) => a - b);
 }
 

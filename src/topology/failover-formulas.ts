@@ -15,7 +15,8 @@ export function advertInterval(vrrp: VrrpTimers): string {
 }
 
 /** The advert interval keepalived really uses, in ms (VRRPv2 rounds to whole seconds). */
-export const effectiveAdvertMs = (vrrp: VrrpTimers): number => Math.round(Number(advertInterval(vrrp)) * 1000);
+export const effectiveAdvertMs = (vrrp: VrrpTimers): number =>
+  Math.round(Number(advertInterval(vrrp)) * 1000);
 
 /**
  * Master_Down_Interval: 3 adverts plus the skew of the backup's priority (RFC 5798 section 6.1;
@@ -32,4 +33,5 @@ export function vrrpTakeoverMs(version: 2 | 3, advertMs: number, backupPriority:
  * `inter`, then `fall - 1` more at `fastinter` (HAProxy docs, "fastinter": used while a server is
  * transitioning).
  */
-export const haproxyDetectMs = (h: LoadBalancer["healthCheck"]): number => h.interMs + (h.fall - 1) * h.fastinterMs;
+export const haproxyDetectMs = (h: LoadBalancer["healthCheck"]): number =>
+  h.interMs + (h.fall - 1) * h.fastinterMs;

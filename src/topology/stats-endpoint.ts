@@ -5,7 +5,6 @@
 import type { Guest, Model } from "../model/model.js";
 import { STATS_PORT } from "./ports.js";
 
-
 export interface StatsEndpoint {
   address: string;
   port: number;

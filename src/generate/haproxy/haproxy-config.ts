@@ -13,7 +13,6 @@ import { frontendName, isApiFrontend } from "../../topology/lb-frontends.js";
 const INDENT = "    ";
 const block = (head: string, body: string[]): string => [head, ...body.map((l) => INDENT + l)].join("\n");
 
-
 /**
  * Every address:port a guest's HAProxy binds for one frontend: the VIP, and for ingress ports the
  * guest's own addresses that the exposure facts open (src/model/exposure.ts: an address on the
@@ -37,7 +36,6 @@ function checkTimers(lb: LoadBalancer): string {
   const h = lb.healthCheck;
   return `inter ${h.interMs}ms fastinter ${h.fastinterMs}ms fall ${h.fall} rise ${h.rise}`;
 }
-
 
 function serverLines(model: Model, guest: Guest, lb: LoadBalancer, f: Frontend): string[] {
   return backendGuests(model, f.backends).flatMap((node) => {

@@ -16,7 +16,6 @@ export const KUBE_VIP_IMAGE = "ghcr.io/kube-vip/kube-vip:v1.2.3";
 const NAMESPACE = "kube-system";
 const LABELS = { "app.kubernetes.io/name": "kube-vip", "app.kubernetes.io/managed-by": "hlab" };
 
-
 function rbac(): unknown[] {
   return [
     {

@@ -9,10 +9,11 @@ import { join } from "node:path";
 import { writeOwnedFile } from "../emit/write.js";
 import { startDaemon } from "../process/run.js";
 import { didYouMean } from "../util/suggest.js";
+import { START_WAVES } from "./daemons/build.js";
 import { standinScript } from "./daemons/context.js";
 import type { LabLink, LabPlan } from "./lab-plan.js";
 import { nodeFor, nodesOn } from "./lab-plan.js";
-import { launch, signalRecorded, stop } from "./launcher.js";
+import { corosyncAnswers, launch, signalRecorded, stop } from "./launcher.js";
 import { addressesIn, deleteAddress, execIn, namespacePids, setLink } from "./netns.js";
 import { processName, processStart, runningPid, sameProcess } from "./procfs.js";
 import { updateState, type ActiveFault, type LabState, type UndoStep } from "./state.js";
@@ -254,11 +255,14 @@ async function powerOn(s: LabState, nodes: string[]): Promise<void> {
 
 async function restart(s: LabState, keys: string[]): Promise<void> {
   const launches = s.launches.filter((l) => keys.includes(l.key));
-  // etcd first: the others keep their state in it (no wait: they retry, as after a real boot).
-  launches.sort((a, b) => Number(b.kind === "etcd") - Number(a.kind === "etcd"));
+  // In `lab up`'s order: etcd first (the others keep their state in it; no wait: they retry, as
+  // after a real boot), corosync-qdevice last, once its corosync answers (it reads its config there).
+  const wave = (kind: string): number => START_WAVES.findIndex((w) => (w as string[]).includes(kind));
+  launches.sort((a, b) => wave(a.kind) - wave(b.kind));
   for (const l of launches) {
     const old = s.processes.find((p) => p.key === l.key);
     if (old) await stop(old, 200);
+    if (l.kind === "qdevice") await corosyncAnswers(l.namespace, l.binds, 10_000);
     for (const b of l.binds.filter((x) => x.target === "/run")) await removeStalePidFiles(b.source);
     const rec = await launch(l);
     s.processes = [...s.processes.filter((p) => p.key !== l.key), rec];

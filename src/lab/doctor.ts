@@ -29,6 +29,18 @@ const TOOLS: { cmd: string; pkg: string; why: string; required?: boolean }[] = [
   { cmd: "haproxy", pkg: "haproxy", why: "the generated load balancer configs and the database router" },
   { cmd: "corosync", pkg: "corosync", why: "Proxmox VE's quorum layer, from the generated corosync.conf" },
   { cmd: "corosync-quorumtool", pkg: "corosync", why: "`lab status`: Corosync quorum" },
+  {
+    cmd: "corosync-qnetd",
+    pkg: "corosync-qnetd",
+    why: "the QDevice's vote (`proxmox.qdevice`); without it: QDevice not rehearsed",
+    required: false,
+  },
+  {
+    cmd: "corosync-qdevice",
+    pkg: "corosync-qdevice",
+    why: "each node's link to qnetd (`proxmox.qdevice`); without it: QDevice not rehearsed",
+    required: false,
+  },
   { cmd: "patroni", pkg: "patroni", why: "PostgreSQL failover (CloudNativePG stand-in)" },
   {
     cmd: "arping",

@@ -71,6 +71,8 @@ export interface LabLink {
 
 export type DaemonKind =
   | "corosync"
+  | "qnetd"
+  | "qdevice"
   | "etcd"
   | "keepalived"
   | "haproxy"
@@ -341,6 +343,25 @@ export function labPlan(model: Model, id: LabId): LabPlan {
       standin: false,
       label: "corosync (Proxmox VE quorum)",
     });
+  // The QDevice: qnetd on the spec's machine, a qdevice beside each node's corosync.
+  const device = corosync?.device;
+  if (corosync && device) {
+    daemons.push({
+      node: nodeOf(device.machine),
+      kind: "qnetd",
+      machine: device.machine,
+      standin: false,
+      label: `corosync-qnetd (QDevice, ${device.algorithm})`,
+    });
+    for (const v of corosync.voters)
+      daemons.push({
+        node: v.name,
+        kind: "qdevice",
+        machine: v.name,
+        standin: false,
+        label: "corosync-qdevice (the QDevice's vote, from qnetd)",
+      });
+  }
 
   // Load-balancer pairs: keepalived + haproxy exactly as generated.
   for (const lb of model.loadBalancers) {

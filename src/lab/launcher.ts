@@ -2,7 +2,7 @@
 //   ip netns exec NS [unshare --mount --propagation private -- sh -c MOUNTS] [runuser -u USER --] CMD...
 // in a process group of its own (startDaemon), so one pid identifies everything it spawned; that
 // pid and its start time go into the state file before anything else happens.
-import { signalGroup, startDaemon } from "../process/run.js";
+import { run, signalGroup, startDaemon } from "../process/run.js";
 import { processStart, sameProcess } from "./procfs.js";
 import type { LaunchSpec, ProcessRecord } from "./state.js";
 
@@ -52,6 +52,25 @@ export function toolCommand(
     binds,
     log: "",
   });
+}
+
+/**
+ * Waits until the corosync seen through these mounts answers on its IPC (corosync-quorumtool): what
+ * corosync-qdevice needs at its start, as systemd's After=corosync.service gives it on a node.
+ */
+export async function corosyncAnswers(
+  namespace: string,
+  binds: LaunchSpec["binds"],
+  timeoutMs: number,
+): Promise<boolean> {
+  const { cmd, args } = toolCommand(namespace, binds, "corosync-quorumtool", ["-s"]);
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const r = await run(cmd, args, { timeoutMs: 5000 });
+    if (/Quorate:/.test(r.stdout)) return true;
+    if (Date.now() > deadline) return false;
+    await new Promise((res) => setTimeout(res, 200));
+  }
 }
 
 export async function launch(spec: LaunchSpec): Promise<ProcessRecord> {

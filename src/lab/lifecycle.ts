@@ -19,8 +19,8 @@ import {
 } from "./daemons/context.js";
 import { ThrowawaySecrets, labGenerated, sysctlSettings } from "./generated.js";
 import { loadFirewalls } from "./firewall.js";
-import { labPlan, type LabNode } from "./lab-plan.js";
-import { launch, stop } from "./launcher.js";
+import { labPlan, type LabDaemon, type LabNode, type LabPlan } from "./lab-plan.js";
+import { corosyncAnswers, launch, stop, toolCommand } from "./launcher.js";
 import { claimLabId, releaseLabId } from "./id-claim.js";
 import { ownsLink, ownsNamespace, type LabId } from "./names.js";
 import {
@@ -216,6 +216,7 @@ async function upClaimed(
     faults: [],
     poweredOff: [],
     adjustments: [...new Set(started.flatMap((x) => x.b.adjustments))],
+    notRehearsed: notRehearsed(plan, started, skipped),
     patroni: options.patroni,
     plan,
   };
@@ -262,10 +263,26 @@ async function upClaimed(
     );
     await writeOwnedFile(join(runDir, SECRETS_FILE), JSON.stringify(secrets.toJSON()), 0o600);
     mark("configs written");
+    for (const step of started.flatMap((x) => x.b.prepare ?? [])) {
+      const { cmd, args } = toolCommand(step.namespace, step.binds, step.cmd, step.args);
+      const r = await run(cmd, args, { timeoutMs: 60_000 });
+      if (r.code !== 0)
+        throw new Error(
+          `${step.why}: ${step.cmd} ${step.args.join(" ")} failed: ${(r.stderr || r.stdout).trim()}`,
+        );
+    }
+    if (started.some((x) => x.b.prepare?.length)) mark("certificates made");
 
     for (const wave of START_WAVES) {
       const batch = started.filter((x) => wave.includes(x.d.kind));
       if (batch.length === 0) continue;
+      // corosync-qdevice reads its configuration from the running corosync.
+      if (wave.includes("qdevice"))
+        await Promise.all(
+          batch.map((x) =>
+            corosyncAnswers(x.b.launch!.namespace, x.b.launch!.binds, opts.readyTimeoutMs ?? 60_000),
+          ),
+        );
       const records = await Promise.all(batch.map((x) => launch(x.b.launch!)));
       await updateState(id, (s) => {
         s.processes.push(...records);
@@ -293,6 +310,25 @@ async function upClaimed(
     await labDown(id, { keepLogs: true }).catch(() => undefined);
     throw new Error(`lab up failed: ${(err as Error).message} (logs kept in ${join(runDir, "logs")})`);
   }
+}
+
+/**
+ * What the spec has and this rehearsal does not run, each said as "<what> not rehearsed: <why>" in
+ * `lab up` and `lab status`, so no comparison with the plan silently counts it.
+ */
+function notRehearsed(
+  plan: LabPlan,
+  started: { d: LabDaemon }[],
+  skipped: { key: string; why: string }[],
+): string[] {
+  if (!plan.corosync?.device) return [];
+  const kinds = new Set(started.map((x) => x.d.kind));
+  if (kinds.has("qnetd") && kinds.has("qdevice")) return [];
+  const why =
+    skipped.find((s) => s.key.endsWith("/qnetd"))?.why ??
+    skipped.find((s) => s.key.endsWith("/qdevice"))?.why ??
+    "corosync-qnetd or corosync-qdevice was not started";
+  return [`QDevice not rehearsed: ${why}; corosync counts no QDevice vote in this lab`];
 }
 
 /** The generated network sysctls of the machines living in a node (a host's own and its bare-metal guests'). */
@@ -377,6 +413,11 @@ export async function readiness(state: LabState): Promise<string[]> {
   }
   if (etcd && !etcd.quorum) waiting.push("etcd quorum");
   for (const c of corosync) if (!c.quorate) waiting.push(`corosync quorum on ${c.node}`);
+  // With the QDevice running, every node counts every vote, the device's too, before a fault.
+  if (startedKinds.has("qdevice"))
+    for (const c of corosync)
+      if (c.quorate && c.planned && c.totalVotes !== c.planned.expectedVotes)
+        waiting.push(`QDevice vote on ${c.node} (${c.totalVotes ?? "?"}/${c.planned.expectedVotes})`);
   for (const db of dbs) {
     const want = plan.databases.find((d) => d.name === db.name)!.members.length;
     const running = db.members.filter((m) => m.state === "running" || m.state === "streaming").length;

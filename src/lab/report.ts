@@ -69,6 +69,7 @@ export function renderUp(r: UpResult, color: boolean): string {
     ),
   );
   if (r.skipped.length) out.push("", "not started:", ...r.skipped.map((x) => `  ${x.key}: ${x.why}`));
+  if (s.notRehearsed?.length) out.push("", ...s.notRehearsed.map((n) => bad(color, n)));
   out.push(
     "",
     "VIPs:",
@@ -124,6 +125,7 @@ export function renderStatus(s: LabStatus, color: boolean): string {
     );
   }
   for (const c of s.corosync) out.push(`corosync ${c.node}: ${corosyncLine(c, color)}`);
+  for (const n of s.notRehearsed ?? []) out.push(bad(color, n));
   for (const d of s.databases) {
     out.push(
       "",

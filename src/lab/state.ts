@@ -78,6 +78,8 @@ export interface LabState {
   poweredOff: string[];
   /** Everything the lab changed to run a generated config in a namespace. */
   adjustments: string[];
+  /** What the spec has that this lab does not run ("QDevice not rehearsed: ..."). */
+  notRehearsed?: string[];
   /** Patroni's timings in seconds, as the lab started it (scenarios size database faults by them). */
   patroni?: { ttl: number; loopWait: number; retryTimeout: number };
   plan: LabPlan;

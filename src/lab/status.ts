@@ -10,7 +10,7 @@ import { routerStatsSocket } from "./daemons/db-router.js";
 import { PATRONI_PORT } from "./daemons/patroni.js";
 import { quorateWith } from "../topology/corosync-quorum.js";
 import { majority } from "../topology/majority.js";
-import { CLIENT_NODE, qnetdNode, type LabPlan, type VipMover } from "./lab-plan.js";
+import { CLIENT_NODE, type LabPlan, type VipMover } from "./lab-plan.js";
 import { toolCommand } from "./launcher.js";
 import { addressesIn, execIn } from "./netns.js";
 import type { LabState } from "./state.js";
@@ -68,6 +68,8 @@ export interface LabStatus {
   vips: VipStatus[];
   etcd?: EtcdStatus;
   corosync: CorosyncStatus[];
+  /** What the spec has that this lab does not run ("QDevice not rehearsed: ..."). */
+  notRehearsed?: string[];
   databases: DbStatus[];
   backends: BackendStatus[];
   processes: { key: string; label: string; pid: number; alive: boolean }[];
@@ -170,12 +172,10 @@ export async function corosyncStatus(state: LabState): Promise<CorosyncStatus[]>
   const launches = state.launches.filter((l) => l.kind === "corosync");
   const q = state.plan.corosync;
   const off = new Set(state.poweredOff);
+  // The QDevice counts only where the lab runs it ("QDevice not rehearsed" otherwise).
+  const qnetd = state.launches.find((l) => l.kind === "qnetd");
   const planned = q && {
-    quorate: quorateWith(
-      q,
-      (n) => !off.has(n),
-      q.device !== undefined && !off.has(qnetdNode(state.plan) ?? ""),
-    ),
+    quorate: quorateWith(q, (n) => !off.has(n), qnetd !== undefined && !off.has(qnetd.node)),
     expectedVotes: q.expectedVotes,
     quorumVotes: q.quorumVotes,
   };
@@ -317,6 +317,7 @@ export async function labStatus(
     model: plan.model,
     phase: state.phase,
     poweredOff: state.poweredOff,
+    notRehearsed: state.notRehearsed ?? [],
     faults: state.faults.map((f) => ({
       id: f.id,
       kind: f.kind,

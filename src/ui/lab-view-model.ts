@@ -119,6 +119,7 @@ export function labView(
     .filter((v) => v.standin && (patroni || !v.purposes.some((p) => p.startsWith("db:"))))
     .map((v) => `${v.address} is moved by a labelled stand-in (${vipMoverText(v)}), not the real daemon`);
   if (status.poweredOff.length) notes.push(`powered off: ${status.poweredOff.join(", ")}`);
+  notes.push(...(status.notRehearsed ?? []));
   return {
     id: status.id,
     at,

@@ -12,11 +12,20 @@ import { labDown, labUp, waitFor } from "../../src/lab/lifecycle.js";
 import { readState, type LabState } from "../../src/lab/state.js";
 import { corosyncStatus, type CorosyncStatus } from "../../src/lab/status.js";
 import type { Model } from "../../src/model/model.js";
+import { hasCommand } from "../../src/process/run.js";
 import { loadSpecFile } from "../../src/spec/load.js";
 import { assertNothingLeft, ownStateDir, skipReason } from "./harness.js";
 
 ownStateDir();
 const reason = await skipReason();
+const qdeviceTools = (await hasCommand("corosync-qnetd")) && (await hasCommand("corosync-qdevice"));
+
+/** The QDevice test also needs Debian's corosync-qnetd and corosync-qdevice. */
+function qdeviceSkip(): string | undefined {
+  return (
+    reason ?? (qdeviceTools ? undefined : "needs corosync-qnetd and corosync-qdevice (scripts/setup.sh)")
+  );
+}
 
 /** Every daemon kind but the cluster's own: the quorum is all this measures. */
 const NOT_CLUSTER = ["etcd", "kubevip-standin", "keepalived", "haproxy", "ingress-standin", "db"];
@@ -80,5 +89,16 @@ test(
     assertAgrees(seen, "p1");
     assert.equal(seen.survivors[0]!.quorate, true);
     assert.equal(seen.survivors[0]!.quorumVotes, 1);
+  },
+);
+
+test(
+  "a QDevice (real corosync-qnetd on pi, corosync-qdevice on each node): p1 powered off, p2 keeps quorum 2 of 3, as the plan says",
+  { skip: qdeviceSkip(), timeout: 120_000 },
+  async () => {
+    const seen = await powerOff(join("test", "fixtures", "lab", "two-nodes-qdevice.yaml"), "p1");
+    assertAgrees(seen, "p1");
+    assert.equal(seen.survivors[0]!.quorate, true);
+    assert.equal(seen.survivors[0]!.totalVotes, 2, "p2's vote and the QDevice's");
   },
 );

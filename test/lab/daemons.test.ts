@@ -7,8 +7,8 @@ import { labGenerated, sysctlSettings, ThrowawaySecrets } from "../../src/lab/ge
 import { labPlan } from "../../src/lab/lab-plan.js";
 import { loadSpecFile } from "../../src/spec/load.js";
 
-async function ctx(file: string): Promise<DaemonContext> {
-  const model = (await loadSpecFile(`examples/${file}`)).model!;
+async function ctx(file: string, exists: (p: string) => boolean = () => true): Promise<DaemonContext> {
+  const model = (await loadSpecFile(file.includes("/") ? file : `examples/${file}`)).model!;
   return {
     plan: labPlan(model, "hl0abc"),
     model,
@@ -17,7 +17,7 @@ async function ctx(file: string): Promise<DaemonContext> {
     secrets: new ThrowawaySecrets(),
     options: { skip: new Set(), patroni: PATRONI_DEFAULTS },
     pgBinDir: "/usr/lib/postgresql/15/bin",
-    exists: () => true,
+    exists,
   };
 }
 
@@ -139,4 +139,35 @@ test("an ingress stand-in answers its own replicas and passes the others on", as
     placed.filter((r) => r !== "k3s-1").map((r) => addr[r]),
   );
   assert.equal(cfg.apiPort, 6443);
+});
+
+test("the QDevice: qnetd on the spec's machine as coroqnetd, qdevice beside each corosync on its mounts, certificates as pvecm makes them", async () => {
+  const c = await ctx("test/fixtures/lab/two-nodes-qdevice.yaml");
+  const qnetd = find(c, "pi", "qnetd");
+  assert.equal(qnetd.launch!.cmd, "corosync-qnetd");
+  assert.equal(qnetd.launch!.user, "coroqnetd");
+  assert.ok(qnetd.launch!.binds.some((b) => b.target === "/etc/corosync/qnetd"));
+  const steps = qnetd.prepare!.map((s) => `${s.namespace} ${s.cmd} ${s.args[0]}`);
+  assert.deepEqual(steps, [
+    "hl0abc-pi corosync-qnetd-certutil -i",
+    "hl0abc-p1 corosync-qdevice-net-certutil -i",
+    "hl0abc-p1 corosync-qdevice-net-certutil -r",
+    "hl0abc-pi corosync-qnetd-certutil -s",
+    "hl0abc-p1 corosync-qdevice-net-certutil -M",
+    "hl0abc-p2 corosync-qdevice-net-certutil -i",
+    "hl0abc-p2 corosync-qdevice-net-certutil -m",
+  ]);
+  assert.ok(qnetd.prepare![2]!.args.includes("qdevice-pair"), "the request names the cluster");
+  for (const node of ["p1", "p2"]) {
+    const qdevice = find(c, node, "qdevice");
+    assert.equal(qdevice.launch!.cmd, "corosync-qdevice");
+    assert.deepEqual(
+      qdevice.launch!.binds,
+      find(c, node, "corosync").launch!.binds,
+      "the same mounts as corosync",
+    );
+  }
+  const without = await ctx("test/fixtures/lab/two-nodes-qdevice.yaml", (p) => !p.includes("qnetd"));
+  assert.match(find(without, "pi", "qnetd").skipped ?? "", /corosync-qnetd is not installed/);
+  assert.match(find(without, "p1", "qdevice").skipped ?? "", /corosync-qnetd is not installed/);
 });

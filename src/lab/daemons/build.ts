@@ -9,9 +9,12 @@ import { buildIngressStandin } from "./ingress-standin.js";
 import { buildKeepalived } from "./keepalived.js";
 import { buildKubeVipStandin } from "./kubevip-standin.js";
 import { buildPatroni } from "./patroni.js";
+import { buildQdevice, buildQnetd } from "./qdevice.js";
 
 const BUILDERS: Record<DaemonKind, (ctx: DaemonContext, d: LabDaemon) => DaemonBuild> = {
   corosync: buildCorosync,
+  qnetd: buildQnetd,
+  qdevice: buildQdevice,
   etcd: buildEtcd,
   keepalived: buildKeepalived,
   haproxy: buildHaproxy,
@@ -23,8 +26,22 @@ const BUILDERS: Record<DaemonKind, (ctx: DaemonContext, d: LabDaemon) => DaemonB
 
 export const buildDaemon = (ctx: DaemonContext, d: LabDaemon): DaemonBuild => BUILDERS[d.kind](ctx, d);
 
-/** Start order: the datastore first (everything else keeps state in it), then the rest together. */
+/**
+ * Start order: the datastore first (everything else keeps state in it), then the rest together;
+ * corosync-qdevice last, as systemd orders it (After=corosync.service): it reads its configuration
+ * from the running corosync.
+ */
 export const START_WAVES: DaemonKind[][] = [
   ["etcd"],
-  ["corosync", "keepalived", "haproxy", "ingress-standin", "kubevip-standin", "patroni", "db-router"],
+  [
+    "corosync",
+    "qnetd",
+    "keepalived",
+    "haproxy",
+    "ingress-standin",
+    "kubevip-standin",
+    "patroni",
+    "db-router",
+  ],
+  ["qdevice"],
 ];

@@ -54,8 +54,20 @@ export interface Shadow {
   files: { name: string; content: string | Buffer; mode?: number }[];
 }
 
+/** A one-shot tool `lab up` runs once the files are laid out, before any daemon starts. */
+export interface PrepareStep {
+  namespace: string;
+  binds: LaunchSpec["binds"];
+  cmd: string;
+  args: string[];
+  /** What it is for, said when it fails. */
+  why: string;
+}
+
 export interface DaemonBuild {
   launch?: LaunchSpec;
+  /** Run in order before the start (the QDevice's certificates). */
+  prepare?: PrepareStep[];
   files: LabFile[];
   dirs: { path: string; owner?: string; mode?: number }[];
   shadows: Shadow[];

@@ -6,6 +6,7 @@ import type { Model } from "../model/model.js";
 import { availabilitySection, type AvailabilityOptions } from "./availability.js";
 import { capacity } from "./capacity.js";
 import { defaultRouteFindings } from "./default-route.js";
+import { downloadFindings } from "./downloads.js";
 import { exposureSection } from "./exposure.js";
 import { buildDependencyGraph, KUBERNETES_API } from "./dependency-graph.js";
 import { FailoverCosts, type TimingOverrides } from "./failover-costs.js";
@@ -34,6 +35,7 @@ export function planModel(model: Model, options: PlanOptions = {}): PlanReport {
       ...cap.findings,
       ...avail.findings,
       ...defaultRouteFindings(model),
+      ...downloadFindings(model),
       ...exposure.findings,
     ]),
   );

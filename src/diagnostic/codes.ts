@@ -69,6 +69,9 @@ export const CODES = {
   HL125: { severity: "warning", title: "admin service exposed to a public network" },
   HL126: { severity: "warning", title: "service unreachable by clients it is exposed to" },
   HL127: { severity: "warning", title: "service reachable from a network it is not exposed to" },
+  HL140: { severity: "warning", title: "guest image downloaded without a checksum" },
+  HL141: { severity: "warning", title: "guest image from a URL whose content changes" },
+  HL142: { severity: "warning", title: "container image without a release tag" },
   // hlab build: the secret store and the output tree (src/pipeline/build.ts, src/emit/, src/secrets/).
   HL300: { severity: "error", title: "secret store cannot hold a requested secret" },
   HL301: { severity: "warning", title: "secret encrypted for other recipients than the spec's" },

@@ -103,6 +103,8 @@ export interface Guest {
   ha: boolean;
   haGroup?: string;
   image: string;
+  /** `sha256:<hex>` or `sha512:<hex>` the downloaded image must match. */
+  imageChecksum?: string;
   storage: string;
   reliability: Reliability;
 }

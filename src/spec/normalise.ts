@@ -180,6 +180,7 @@ export function normalise(spec: ParsedSpec, source: SourceLocator): Model {
       ha: g.ha,
       haGroup: g.haGroup,
       image: g.image ?? (g.kind === "lxc" ? "debian-12-standard" : "debian-12-genericcloud"),
+      ...(g.imageChecksum ? { imageChecksum: g.imageChecksum } : {}),
       storage: g.storage ?? defaultStorage,
       reliability: reliability(g.reliability, defaults?.guest, `guest.${g.kind}`),
     };

@@ -203,6 +203,16 @@ export const guest = z
       .max(2048)
       .optional()
       .describe("Cloud image (VM) or template (LXC); default debian-12."),
+    imageChecksum: z
+      .string()
+      .regex(
+        /^(sha256:[0-9a-f]{64}|sha512:[0-9a-f]{128})$/,
+        "sha256:<64 hex digits> or sha512:<128 hex digits>",
+      )
+      .optional()
+      .describe(
+        "Checksum the downloaded image must match. Without it, a catalogue image is checked against its publisher's checksum file and a URL image is not checked (hlab plan warns).",
+      ),
     storage: z
       .string()
       .regex(STORAGE_ID, "a Proxmox storage name, like local-lvm")

@@ -57,18 +57,40 @@ export function k3sNodes(model: Model): K3sNode[] {
 /** Where every node registers: the API VIP (or the single endpoint when there is none). */
 export const joinUrl = (k8s: Kubernetes): string => `https://${k8s.api.endpoint}:${K3S_API_PORT}`;
 
+/** A guest runs on its host's architecture. */
+export const guestArch = (model: Model, guest: Guest): "amd64" | "arm64" =>
+  model.hosts.find((h) => h.name === guest.host)?.arch ?? "amd64";
+
+const K3S_RELEASES = "https://github.com/k3s-io/k3s/releases/download";
+const K3S_SOURCE = "https://raw.githubusercontent.com/k3s-io/k3s";
+
 /**
- * The pinned install: the official script with INSTALL_K3S_VERSION, binary and unit only. The
- * service is enabled later by the bootstrap, once the token file is in place.
+ * The pinned install, never `curl get.k3s.io | sh` (a script that changes under the same URL): the
+ * binary of the pinned release, checked against the release's own sha256sum-<arch>.txt before it is
+ * installed (the files the install script itself would fetch: install.sh, download_hash and
+ * download_binary); then install.sh of that same release tag, with INSTALL_K3S_SKIP_DOWNLOAD, only
+ * writes the units. The service is enabled later by the bootstrap, once the token file is in place.
  */
-export function k3sInstallCommand(k8s: Kubernetes, role: K3sRole): string {
+export function k3sInstallCommand(k8s: Kubernetes, role: K3sRole, arch: "amd64" | "arm64"): string {
+  const tag = encodeURIComponent(k8s.version);
+  const bin = arch === "amd64" ? "k3s" : `k3s-${arch}`;
+  const release = `${K3S_RELEASES}/${tag}`;
   const env = [
     `INSTALL_K3S_VERSION=${shellQuote(k8s.version)}`,
+    "INSTALL_K3S_SKIP_DOWNLOAD=true",
     "INSTALL_K3S_SKIP_ENABLE=true",
     "INSTALL_K3S_SKIP_START=true",
     `INSTALL_K3S_EXEC=${shellQuote(role)}`,
   ];
-  return `curl -sfL https://get.k3s.io | ${env.join(" ")} sh -s -`;
+  return [
+    "tmp=$(mktemp -d)",
+    `curl -fsSLo "$tmp/${bin}" ${shellQuote(`${release}/${bin}`)}`,
+    `curl -fsSLo "$tmp/sha256sum" ${shellQuote(`${release}/sha256sum-${arch}.txt`)}`,
+    `(cd "$tmp" && grep ' ${bin}$' sha256sum | sha256sum -c -)`,
+    `install -m 0755 "$tmp/${bin}" /usr/local/bin/k3s`,
+    `curl -fsSL ${shellQuote(`${K3S_SOURCE}/${tag}/install.sh`)} | ${env.join(" ")} sh -s -`,
+    'rm -rf "$tmp"',
+  ].join(" && ");
 }
 
 /** The systemd unit the install script creates for each role. */

@@ -111,7 +111,8 @@ for (const file of EXAMPLES) {
     )) {
       const doc = parse(f.content) as { runcmd?: string[][]; users: { name: string }[] };
       assert.equal(doc.users[0]!.name, model.access.user);
-      const k3s = (doc.runcmd ?? []).find((c) => c.join(" ").includes("get.k3s.io"));
+      assert.doesNotMatch(f.content, /get\.k3s\.io/, "no install script from a moving URL");
+      const k3s = (doc.runcmd ?? []).find((c) => c.join(" ").includes("/install.sh"));
       const guest = f.path.split("/")[1]!;
       const isNode = model.kubernetes?.servers.includes(guest) || model.kubernetes?.agents.includes(guest);
       assert.equal(Boolean(k3s), Boolean(isNode), `${f.path}: k3s install only on K3s nodes`);
@@ -121,6 +122,12 @@ for (const file of EXAMPLES) {
           new RegExp(`INSTALL_K3S_VERSION=${model.kubernetes!.version.replace("+", "\\+")}(\\s|$)`),
         );
         assert.match(k3s.join(" "), /INSTALL_K3S_SKIP_START=true/);
+        // The release's binary is checked against the release's checksums before it is installed.
+        const cmd = k3s.join(" ");
+        const tag = encodeURIComponent(model.kubernetes!.version);
+        assert.ok(cmd.indexOf("sha256sum -c") < cmd.indexOf("install -m 0755"), cmd);
+        assert.ok(cmd.includes(`releases/download/${tag}/sha256sum-`), cmd);
+        assert.ok(cmd.includes(`k3s-io/k3s/${tag}/install.sh`), cmd);
       }
       assert.doesNotMatch(f.content, /K3S_TOKEN|token:/i);
     }

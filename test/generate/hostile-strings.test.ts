@@ -125,6 +125,7 @@ const BASES: { name: string; spec: Obj }[] = [
           ha: true,
           haGroup: "main",
           image: "debian-12-genericcloud",
+          imageChecksum: `sha512:${"ab".repeat(64)}`,
           storage: "local-lvm",
           reliability,
         },

@@ -202,3 +202,31 @@ test("HA guests get an HA resource in their group, and their snippets on every n
     "lan",
   );
 });
+
+for (const file of EXAMPLES) {
+  test(`${exampleName(file)}: every cloud image is a dated build downloaded with a checksum`, async () => {
+    const model = await exampleModel(file);
+    const files = renderRepository(model, fixedContext(model));
+    const images = files.find((f) => f.path === "tofu/images.tf.json");
+    if (!images) return;
+    const doc = JSON.parse(images.content) as {
+      data?: { http: Record<string, { url: string }> };
+      resource: { proxmox_download_file: Record<string, Record<string, string>> };
+    };
+    for (const [name, d] of Object.entries(doc.resource.proxmox_download_file)) {
+      assert.doesNotMatch(d["url"]!, /\/(latest|current|daily)\//, `${name}: a dated URL`);
+      if (d["content_type"] === "vztmpl") continue; // Proxmox publishes no checksum list: plan warns (HL140)
+      assert.ok(d["checksum"] && d["checksum_algorithm"], `${name} has a checksum`);
+      const sums = /data\.http\.(\S+)\.response_body/.exec(d["checksum"]!)?.[1];
+      if (sums)
+        assert.ok(
+          doc.data?.http[sums]?.url.startsWith(d["url"]!.replace(/[^/]+$/, "")),
+          `${name}: sums of the same build`,
+        );
+    }
+    if (doc.data) {
+      const settings = files.find((f) => f.path === "tofu/settings.tf.json")!.content;
+      assert.match(settings, /"source": "hashicorp\/http"/);
+    }
+  });
+}

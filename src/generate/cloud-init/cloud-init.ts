@@ -6,7 +6,7 @@ import { stringify } from "yaml";
 import type { Guest, Model } from "../../model/model.js";
 import { guestInterface } from "../../model/interfaces.js";
 import { generatedBy, type GeneratedFile, type Generator } from "../../artifact/artifact.js";
-import { k3sInstallCommand, k3sNodes } from "../../topology/k3s-nodes.js";
+import { guestArch, k3sInstallCommand, k3sNodes } from "../../topology/k3s-nodes.js";
 import { guestSetup, modulesFile, sysctlFile } from "./guest-setup.js";
 
 export const userDataPath = (guest: string): string => `cloud-init/${guest}/user-data.yaml`;
@@ -27,7 +27,8 @@ function userData(model: Model, guest: Guest): string {
     ...(setup.sysctls.length ? [["sysctl", "--system"]] : []),
     ...setup.services.map((s) => ["systemctl", "enable", "--now", s]),
   ];
-  if (k3s && model.kubernetes) runcmd.push(["sh", "-c", k3sInstallCommand(model.kubernetes, k3s.role)]);
+  if (k3s && model.kubernetes)
+    runcmd.push(["sh", "-c", k3sInstallCommand(model.kubernetes, k3s.role, guestArch(model, guest))]);
   const config: Record<string, unknown> = {
     hostname: guest.name,
     fqdn: fqdn(model, guest),

@@ -6,10 +6,12 @@ import type { Guest, Model, Network } from "../../model/model.js";
 import { guestInterface } from "../../model/interfaces.js";
 import { generatedBy, type GeneratedFile, type Generator } from "../../artifact/artifact.js";
 import { networkConfigPath, userDataPath } from "../cloud-init/cloud-init.js";
-import { imageSource, type ImageSource } from "./images.js";
+import { imageSource, type ImageSource } from "../../model/guest-images.js";
 
 /** Pinned per shared/reference/versions.md (v0.111). */
 export const PROVIDER_VERSION = "~> 0.111.0";
+/** hashicorp/http, which reads the publishers' checksum lists. */
+export const HTTP_PROVIDER_VERSION = "~> 3.6";
 export const TOFU_DIR = "tofu";
 
 type Json = Record<string, unknown>;
@@ -55,7 +57,10 @@ function settings(model: Model): Json {
   return {
     terraform: {
       required_version: ">= 1.6.0",
-      required_providers: { proxmox: { source: "bpg/proxmox", version: PROVIDER_VERSION } },
+      required_providers: {
+        proxmox: { source: "bpg/proxmox", version: PROVIDER_VERSION },
+        ...(needsHttp(model) ? { http: { source: "hashicorp/http", version: HTTP_PROVIDER_VERSION } } : {}),
+      },
     },
     variable: {
       proxmox_endpoint: { type: "string", default: px.api, description: "Proxmox VE API URL." },
@@ -116,21 +121,60 @@ function imageRef(model: Model, guest: Guest): string {
   return ref("proxmox_download_file", tfName(source.id, guest.host), "id");
 }
 
+/** An HCL string literal inside a `${...}` template (the JSON syntax evaluates strings as templates). */
+const hclString = (s: string): string => `"${s.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`;
+
+/** RE2 pattern for one line of a checksum list: the digest, spaces, then the file's entry. */
+const sumsLine = (digits: number, entry: string): string =>
+  `(?m)^([0-9a-f]{${digits}}) +${entry.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`;
+
+const DIGITS = { sha256: 64, sha512: 128 } as const;
+
+/**
+ * The checksum attributes of one download (bpg/proxmox v0.111.1 docs/resources/download_file.md:
+ * checksum, checksum_algorithm): the spec's pin, or the digest read from the publisher's list with
+ * the http data source (hashicorp/http v3.6.0 docs/data-sources/http.md: url, response_body).
+ */
+function checksum(d: Download): Json {
+  if (d.source.kind !== "download") return {};
+  const c = d.source.check;
+  if (c.kind === "none") return {};
+  if (c.kind === "pinned") return { checksum: c.value, checksum_algorithm: c.algorithm };
+  const body = `data.http.${d.name}_sums.response_body`;
+  return {
+    checksum: `\${regex(${hclString(sumsLine(DIGITS[c.algorithm], c.entry))}, ${body})[0]}`,
+    checksum_algorithm: c.algorithm,
+  };
+}
+
+const needsHttp = (model: Model): boolean =>
+  downloads(
+    model,
+    model.guests.filter((g) => g.kind !== "metal"),
+  ).some((d) => d.source.kind === "download" && d.source.check.kind === "publisher");
+
 function images(model: Model, list: Download[]): Json {
   const resources: Json = {};
+  const sums: Json = {};
   for (const d of list) {
     if (d.source.kind !== "download") continue;
+    const c = d.source.check;
+    if (c.kind === "publisher") sums[`${d.name}_sums`] = { url: c.sumsUrl, retry: { attempts: 3 } };
     resources[d.name] = {
       node_name: d.node,
       content_type: d.source.contentType,
       datastore_id: d.datastore,
       url: d.source.url,
       file_name: d.source.fileName,
-      // A moving "latest" image must not be re-downloaded under running guests on every apply.
+      ...checksum(d),
+      // A checksum list may be republished: never re-download under running guests on every apply.
       overwrite: false,
     };
   }
-  return { resource: { proxmox_download_file: resources } };
+  return {
+    ...(Object.keys(sums).length ? { data: { http: sums } } : {}),
+    resource: { proxmox_download_file: resources },
+  };
 }
 
 const snippetName = (guest: string, kind: string): string => `hlab-${guest}-${kind}.yaml`;

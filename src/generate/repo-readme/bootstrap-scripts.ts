@@ -16,7 +16,13 @@ import { HELM_CONTROLLER_NAMESPACE } from "../cluster/helmchart-bootstrap.js";
 import { clusterLayout } from "../corosync/cluster-layout.js";
 import { BOOTSTRAP_FILE } from "../corosync/paths.js";
 import { kubeVipApi } from "../../topology/vips.js";
-import { k3sInstallCommand, k3sNodes, k3sService, type K3sNode } from "../../topology/k3s-nodes.js";
+import {
+  guestArch,
+  k3sInstallCommand,
+  k3sNodes,
+  k3sService,
+  type K3sNode,
+} from "../../topology/k3s-nodes.js";
 import { K3S_API_PORT } from "../../topology/ports.js";
 import { TOFU_DIR } from "../opentofu/opentofu.js";
 import { shellQuote as q } from "../../util/shell-quote.js";
@@ -269,7 +275,7 @@ function startK3s(model: Model, node: K3sNode): string[] {
   return [
     `$SSH ${q(target)} ${q(`${sudo}sh -s`)} <<'REMOTE'`,
     "set -eu",
-    `[ -x /usr/local/bin/k3s ] || ${k3sInstallCommand(k8s, node.role)}`,
+    `[ -x /usr/local/bin/k3s ] || { ${k3sInstallCommand(k8s, node.role, guestArch(model, node.guest))}; }`,
     `systemctl enable --now ${q(k3sService(node.role))}`,
     "REMOTE",
   ];

@@ -95,7 +95,7 @@ wait_node() {
 # 2. k3s-srv01 first: it initialises embedded etcd.
 $SSH hlab@192.168.1.103 'sudo sh -s' <<'REMOTE'
 set -eu
-[ -x /usr/local/bin/k3s ] || curl -sfL https://get.k3s.io | INSTALL_K3S_VERSION=v1.36.3+k3s1 INSTALL_K3S_SKIP_ENABLE=true INSTALL_K3S_SKIP_START=true INSTALL_K3S_EXEC=server sh -s -
+[ -x /usr/local/bin/k3s ] || { tmp=$(mktemp -d) && curl -fsSLo "$tmp/k3s" https://github.com/k3s-io/k3s/releases/download/v1.36.3%2Bk3s1/k3s && curl -fsSLo "$tmp/sha256sum" https://github.com/k3s-io/k3s/releases/download/v1.36.3%2Bk3s1/sha256sum-amd64.txt && (cd "$tmp" && grep ' k3s$' sha256sum | sha256sum -c -) && install -m 0755 "$tmp/k3s" /usr/local/bin/k3s && curl -fsSL https://raw.githubusercontent.com/k3s-io/k3s/v1.36.3%2Bk3s1/install.sh | INSTALL_K3S_VERSION=v1.36.3+k3s1 INSTALL_K3S_SKIP_DOWNLOAD=true INSTALL_K3S_SKIP_ENABLE=true INSTALL_K3S_SKIP_START=true INSTALL_K3S_EXEC=server sh -s - && rm -rf "$tmp"; }
 systemctl enable --now k3s
 REMOTE
 wait_node k3s-srv01
@@ -103,13 +103,13 @@ wait_node k3s-srv01
 # 3. The other servers, one at a time: each joins through 192.168.1.8:6443.
 $SSH hlab@192.168.1.104 'sudo sh -s' <<'REMOTE'
 set -eu
-[ -x /usr/local/bin/k3s ] || curl -sfL https://get.k3s.io | INSTALL_K3S_VERSION=v1.36.3+k3s1 INSTALL_K3S_SKIP_ENABLE=true INSTALL_K3S_SKIP_START=true INSTALL_K3S_EXEC=server sh -s -
+[ -x /usr/local/bin/k3s ] || { tmp=$(mktemp -d) && curl -fsSLo "$tmp/k3s" https://github.com/k3s-io/k3s/releases/download/v1.36.3%2Bk3s1/k3s && curl -fsSLo "$tmp/sha256sum" https://github.com/k3s-io/k3s/releases/download/v1.36.3%2Bk3s1/sha256sum-amd64.txt && (cd "$tmp" && grep ' k3s$' sha256sum | sha256sum -c -) && install -m 0755 "$tmp/k3s" /usr/local/bin/k3s && curl -fsSL https://raw.githubusercontent.com/k3s-io/k3s/v1.36.3%2Bk3s1/install.sh | INSTALL_K3S_VERSION=v1.36.3+k3s1 INSTALL_K3S_SKIP_DOWNLOAD=true INSTALL_K3S_SKIP_ENABLE=true INSTALL_K3S_SKIP_START=true INSTALL_K3S_EXEC=server sh -s - && rm -rf "$tmp"; }
 systemctl enable --now k3s
 REMOTE
 wait_node k3s-srv02
 $SSH hlab@192.168.1.105 'sudo sh -s' <<'REMOTE'
 set -eu
-[ -x /usr/local/bin/k3s ] || curl -sfL https://get.k3s.io | INSTALL_K3S_VERSION=v1.36.3+k3s1 INSTALL_K3S_SKIP_ENABLE=true INSTALL_K3S_SKIP_START=true INSTALL_K3S_EXEC=server sh -s -
+[ -x /usr/local/bin/k3s ] || { tmp=$(mktemp -d) && curl -fsSLo "$tmp/k3s" https://github.com/k3s-io/k3s/releases/download/v1.36.3%2Bk3s1/k3s && curl -fsSLo "$tmp/sha256sum" https://github.com/k3s-io/k3s/releases/download/v1.36.3%2Bk3s1/sha256sum-amd64.txt && (cd "$tmp" && grep ' k3s$' sha256sum | sha256sum -c -) && install -m 0755 "$tmp/k3s" /usr/local/bin/k3s && curl -fsSL https://raw.githubusercontent.com/k3s-io/k3s/v1.36.3%2Bk3s1/install.sh | INSTALL_K3S_VERSION=v1.36.3+k3s1 INSTALL_K3S_SKIP_DOWNLOAD=true INSTALL_K3S_SKIP_ENABLE=true INSTALL_K3S_SKIP_START=true INSTALL_K3S_EXEC=server sh -s - && rm -rf "$tmp"; }
 systemctl enable --now k3s
 REMOTE
 wait_node k3s-srv03

@@ -46,6 +46,20 @@ for (const file of EXAMPLES) {
       }
     },
   );
+
+  test(
+    `${exampleName(file)}: bootstrap scripts pass shellcheck as POSIX sh`,
+    { skip: !(await hasCommand("shellcheck")) && "shellcheck is not installed (scripts/setup.sh adds it)" },
+    async () => {
+      const model = await exampleModel(file);
+      for (const f of renderRepository(model, fixedContext(model)).filter((x) =>
+        x.path.startsWith("bootstrap/"),
+      )) {
+        const r = await run("shellcheck", ["-s", "sh", "-f", "gcc", "-"], { input: f.content });
+        assert.equal(r.code, 0, `${f.path}:\n${r.stdout}${r.stderr}`);
+      }
+    },
+  );
 }
 
 test("phase 3 installs the K3s token from the store on every K3s node, and starts the initialising server first", async () => {

@@ -6,7 +6,13 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { parseAllDocuments } from "yaml";
-import { chartKinds, K3S_KINDS, kindOf, type ApiKind } from "../../src/generate/cluster/api-kinds.js";
+import {
+  chartKinds,
+  K3S_KINDS,
+  K3S_TRAEFIK_KINDS,
+  kindOf,
+  type ApiKind,
+} from "../../src/generate/cluster/api-kinds.js";
 import { objectRef, type KubeObject } from "../../src/generate/cluster/manifest.js";
 import { renderRepository } from "../../src/pipeline/build.js";
 import { EXAMPLES, exampleModel, exampleName, fixedContext } from "./fixtures.js";
@@ -162,5 +168,66 @@ for (const file of EXAMPLES) {
     const lua = values.configs?.cm?.["resource.customizations.health.argoproj.io_Application"];
     assert.ok(lua, "argocd-cm has a health check for argoproj.io/Application");
     assert.match(lua, /hs\.status = obj\.status\.health\.status/);
+  });
+}
+
+interface AppSource {
+  chart?: string;
+  path?: string;
+  directory?: { include?: string };
+  helm?: { valuesObject?: Record<string, unknown> };
+}
+
+// Argo CD syncs by wave and retries; a kind must come from K3s, the bootstrap (before every wave), or
+// the chart of an Application of a lower wave (its own chart syncs its CRDs first).
+for (const file of EXAMPLES) {
+  test(`${exampleName(file)}: every Application's kinds are served by K3s, the bootstrap or an Application of a lower wave`, async () => {
+    const model = await exampleModel(file);
+    const files = renderRepository(model, fixedContext(model));
+    const docs = (path: string): KubeObject[] =>
+      parseAllDocuments(files.find((f) => f.path === path)?.content ?? "")
+        .map((d) => d.toJS() as KubeObject | null)
+        .filter((o): o is KubeObject => o !== null);
+    const servedAt = new Map<ApiKind, number>();
+    const serve = (chart: string, wave: number): void => {
+      for (const kind of Object.keys(chartKinds(chart)?.crds ?? {}))
+        servedAt.set(kind, Math.min(servedAt.get(kind) ?? Infinity, wave));
+    };
+    for (const f of files.filter((x) => x.path.startsWith("cluster/bootstrap/")))
+      for (const o of docs(f.path))
+        if (o.kind === "HelmChart")
+          serve((o["spec"] as { chart: string }).chart.split("/").pop()!, -Infinity);
+    if (!files.some((f) => f.path === "cluster/apps/traefik.yaml"))
+      for (const kind of K3S_TRAEFIK_KINDS) servedAt.set(kind, -Infinity);
+    const apps = files
+      .filter((f) => f.path.startsWith("cluster/apps/"))
+      .map((f) => docs(f.path)[0]!)
+      .map((app) => {
+        const spec = app["spec"] as { source?: AppSource; sources?: AppSource[] };
+        const wave = Number(app.metadata.annotations?.["argocd.argoproj.io/sync-wave"] ?? 0);
+        return { name: app.metadata.name, wave, sources: spec.sources ?? (spec.source ? [spec.source] : []) };
+      });
+    for (const app of apps) for (const s of app.sources) if (s.chart) serve(s.chart, app.wave);
+    const problems: string[] = [];
+    for (const app of apps) {
+      const own = new Set(app.sources.flatMap((s) => Object.keys(chartKinds(s.chart ?? "")?.crds ?? {})));
+      const needs: [ApiKind, string][] = [];
+      for (const s of app.sources) {
+        if (s.chart)
+          for (const k of chartKinds(s.chart)?.renders(s.helm?.valuesObject ?? {}) ?? [])
+            needs.push([k, `chart ${s.chart} renders it`]);
+        if (s.path?.startsWith("cluster/services/"))
+          for (const f of files.filter((x) => x.path.startsWith(`${s.path}/`)))
+            for (const o of docs(f.path)) needs.push([kindOf(o), `${f.path} holds ${objectRef(o)}`]);
+      }
+      for (const [kind, why] of needs) {
+        if (K3S_KINDS.has(kind) || own.has(kind)) continue;
+        const at = servedAt.get(kind);
+        if (at === undefined) problems.push(`${app.name}: ${why}, a kind nothing installs: ${kind}`);
+        else if (at >= app.wave)
+          problems.push(`${app.name} (wave ${app.wave}): ${why}, ${kind} comes at wave ${at}`);
+      }
+    }
+    assert.deepEqual(problems, []);
   });
 }

@@ -22,6 +22,13 @@ export interface ChartKinds {
 }
 
 export const SERVICE_MONITOR: ApiKind = "monitoring.coreos.com/ServiceMonitor";
+export const TRAEFIK_MIDDLEWARE: ApiKind = "traefik.io/Middleware";
+
+/**
+ * Kinds K3s' bundled Traefik serves when hlab does not install its own: K3s installs its traefik-crd
+ * HelmChart from /var/lib/rancher/k3s/server/manifests at start, before anything of hlab's.
+ */
+export const K3S_TRAEFIK_KINDS: ReadonlySet<ApiKind> = new Set([TRAEFIK_MIDDLEWARE]);
 
 /** `group/Kind` of an object (`apps/v1` → `apps`, `v1` → the core group). */
 export function kindOf(o: { apiVersion: string; kind: string }): ApiKind {
@@ -128,6 +135,45 @@ export const CHART_KINDS: Partial<Record<ChartName, ChartKinds>> = {
       "monitoring.coreos.com/Alertmanager": "alertmanagers.monitoring.coreos.com",
     },
     renders: none,
+  },
+  // cert-manager/cert-manager tag v1.21.1, deploy/charts/cert-manager/templates/crd-*.yaml (crds.enabled,
+  // which hlab sets); templates/servicemonitor.yaml when prometheus.enabled and .servicemonitor.enabled.
+  "cert-manager": {
+    crds: {
+      "cert-manager.io/Certificate": "certificates.cert-manager.io",
+      "cert-manager.io/ClusterIssuer": "clusterissuers.cert-manager.io",
+      "cert-manager.io/Issuer": "issuers.cert-manager.io",
+      "cert-manager.io/CertificateRequest": "certificaterequests.cert-manager.io",
+    },
+    renders: (v) =>
+      valueAt(v, ["prometheus", "enabled"]) === true
+        ? when(v, ["prometheus", "servicemonitor", "enabled"], SERVICE_MONITOR)
+        : [],
+    webhook: (release) => `deployment/${release}-webhook`,
+  },
+  // cloudnative-pg/charts tag cloudnative-pg-v0.29.0, charts/cloudnative-pg/templates/crds/crds.yaml;
+  // templates/podmonitor.yaml when monitoring.podMonitorEnabled.
+  "cloudnative-pg": {
+    crds: { "postgresql.cnpg.io/Cluster": "clusters.postgresql.cnpg.io" },
+    renders: (v) => when(v, ["monitoring", "podMonitorEnabled"], "monitoring.coreos.com/PodMonitor"),
+  },
+  // traefik/traefik-helm-chart tag v41.3.0: traefik/crds/traefik.io_*.yaml; templates/servicemonitor.yaml
+  // when metrics.prometheus.serviceMonitor.enabled.
+  traefik: {
+    crds: { [TRAEFIK_MIDDLEWARE]: "middlewares.traefik.io" },
+    renders: (v) => when(v, ["metrics", "prometheus", "serviceMonitor", "enabled"], SERVICE_MONITOR),
+  },
+  // prometheus-community/helm-charts tag kube-prometheus-stack-88.5.3: with crds.enabled false (hlab's
+  // values) the operator's kinds come from prometheus-operator-crds; the chart renders Prometheus,
+  // Alertmanager, its ServiceMonitors and PrometheusRules.
+  "kube-prometheus-stack": {
+    crds: {},
+    renders: (v) => [
+      ...when(v, ["prometheus", "enabled"], "monitoring.coreos.com/Prometheus"),
+      ...when(v, ["alertmanager", "enabled"], "monitoring.coreos.com/Alertmanager"),
+      SERVICE_MONITOR,
+      "monitoring.coreos.com/PrometheusRule",
+    ],
   },
   // The Gitea chart (gitea.com/gitea/helm-gitea, not mirrored here) and its fork, the Forgejo chart
   // (project-mirrors/forgejo-helm at e78fa53, templates/gitea/servicemonitor.yaml): a ServiceMonitor

@@ -42,6 +42,8 @@ export interface DependencyGraph {
   corosync?: Expr;
   /** The Kubernetes control plane (etcd quorum or the sqlite server). */
   controlPlane?: Expr;
+  /** What each database needs to take writes (its quorum and, for CloudNativePG, its promotion). */
+  databases: Map<string, Expr>;
   /** Each VIP with what each candidate and each dependency needs, for "who holds it now". */
   vips: VipExprs[];
 }
@@ -481,6 +483,7 @@ export function buildDependencyGraph(
     costs,
     haTargets,
     guests: guestExprs,
+    databases: new Map(model.databases.map((db) => [db.name, databaseExpr(db, [])])),
     corosync,
     controlPlane,
     vips: vips.map((vip) => ({

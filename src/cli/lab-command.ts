@@ -11,12 +11,21 @@ import {
   FaultError,
   parseFaultArgs,
   restoreFaults,
+  scheduleRestore,
   type FaultSpec,
 } from "../lab/chaos.js";
 import { START_WAVES } from "../lab/daemons/build.js";
 import { runDoctor } from "../lab/doctor.js";
 import { probeExposure, renderExposureProbes } from "../lab/exposure-probe.js";
-import { LabSetupError, labDown, labsOfSpec, labUp, readableLabs, recordedAlive } from "../lab/lifecycle.js";
+import {
+  LabSetupError,
+  labDown,
+  labsOfSpec,
+  labUp,
+  readableLabs,
+  recordedAlive,
+  waitFor,
+} from "../lab/lifecycle.js";
 import { measuredTimings } from "../lab/measured-file.js";
 import { renderDoctor, renderDown, renderReport, renderStatus, renderUp } from "../lab/report.js";
 import { runScenario } from "../lab/runner.js";
@@ -359,7 +368,11 @@ export function registerLab(program: Command, io: Io, setExit: (code: number) =>
     .option("--every <duration>", "nic-flap: how long the NIC stays down, then up", "2s")
     .option(
       "--for <duration>",
-      "undo the fault after this long (nic-flap: stop flapping); default: until `restore`",
+      "undo the fault after this long (nic-flap: stop flapping), even if this command is stopped; default: until `restore`",
+    )
+    .option(
+      "--background",
+      "with --for: return at once; the fault ends by itself (`lab status` shows when, `chaos restore` ends it sooner)",
     )
     .option("--percent <n>", "loss: the share of packets dropped", "20")
     .option("--json", "print what was done as JSON")
@@ -367,11 +380,22 @@ export function registerLab(program: Command, io: Io, setExit: (code: number) =>
       async (
         first: string,
         rest: string[],
-        opts: LabSelect & { every: string; for?: string; percent: string; json?: boolean },
+        opts: LabSelect & {
+          every: string;
+          for?: string;
+          background?: boolean;
+          percent: string;
+          json?: boolean;
+        },
       ) => {
         requireRoot();
         const everyMs = durationOption("--every", opts.every, 100, 3_600_000);
         const forMs = opts.for !== undefined ? durationOption("--for", opts.for, 100, 86_400_000) : undefined;
+        if (opts.background && forMs === undefined)
+          throw new UsageError(
+            "--background needs --for (a fault without an end lasts until `hlab lab chaos restore` anyway)",
+            "e.g. hlab lab chaos host-down HOST --for 20s --background",
+          );
         const { spec: labSpec, fault, targets } = splitChaosArgs([first, ...rest]);
         if (fault === undefined)
           throw new UsageError(
@@ -409,16 +433,34 @@ export function registerLab(program: Command, io: Io, setExit: (code: number) =>
           throw err;
         }
         const applied = await applyFault(state.id, spec);
+        // The end is kept by a detached timer, so neither --background nor a closed terminal leaves
+        // the fault on for good.
+        const until = spec.forMs ? await scheduleRestore(state.id, applied.id, spec.forMs) : undefined;
+        const ends = until ? `${new Date(until).toISOString().slice(11, 19)} UTC` : "";
+        const sel = `--lab ${state.id}`;
         io.out(
           opts.json
-            ? JSON.stringify(applied, null, 2)
-            : `${applied.id} ${applied.kind} ${applied.target}: ${applied.description}${spec.forMs ? ` (for ${spec.forMs / 1000} s)` : " (until `hlab lab chaos restore`)"}`,
+            ? JSON.stringify(
+                { ...applied, ...(until ? { until: new Date(until).toISOString() } : {}) },
+                null,
+                2,
+              )
+            : `${applied.id} ${applied.kind} ${applied.target}: ${applied.description}${until ? ` (for ${fmtDuration(spec.forMs!)}, until ${ends})` : " (until `hlab lab chaos restore`)"}`,
         );
-        if (spec.forMs) {
-          await new Promise((r) => setTimeout(r, spec.forMs));
-          await restoreFaults(state.id, [applied.id]);
-          if (!opts.json) io.out(`restored ${applied.id}`);
+        if (!until) return;
+        const restoreNow = `\`hlab lab chaos restore ${applied.id} ${sel}\` ends it now`;
+        if (opts.background) {
+          io.err(`  it ends by itself at ${ends}; watch it: \`hlab lab status ${sel}\`; ${restoreNow}`);
+          return;
         }
+        io.err(
+          `  watch from another terminal: \`hlab lab status ${sel}\`; Ctrl-C stops waiting here (the fault still ends at ${ends}; ${restoreNow})`,
+        );
+        const gone = async (): Promise<boolean> =>
+          !(await readState(state.id))?.faults.some((f) => f.id === applied.id);
+        // The timer's grace: a loaded machine may wake it late; past that, undone from here.
+        if (!(await waitFor(gone, spec.forMs! + 30_000, 200))) await restoreFaults(state.id, [applied.id]);
+        if (!opts.json) io.out(`restored ${applied.id}`);
       },
     );
 

@@ -5,7 +5,8 @@
 // how to undo it in the state file before returning, so `chaos restore` and `lab down` can always
 // put the lab back, from any process.
 import { readdir, readFile, rm } from "node:fs/promises";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { writeOwnedFile } from "../emit/write.js";
 import { startDaemon } from "../process/run.js";
 import { didYouMean } from "../util/suggest.js";
@@ -16,7 +17,7 @@ import { nodeFor, nodesOn } from "./lab-plan.js";
 import { corosyncAnswers, launch, signalRecorded, stop } from "./launcher.js";
 import { addressesIn, deleteAddress, execIn, namespacePids, setLink } from "./netns.js";
 import { processName, processStart, runningPid, sameProcess } from "./procfs.js";
-import { updateState, type ActiveFault, type LabState, type UndoStep } from "./state.js";
+import { stateDir, updateState, type ActiveFault, type LabState, type UndoStep } from "./state.js";
 import type { FlapperConfig } from "./standins/flapper.js";
 
 export const FAULT_KINDS = [
@@ -495,6 +496,28 @@ export async function applyFault(id: string, spec: FaultSpec): Promise<AppliedFa
   return applied!;
 }
 
+const TIMER_SCRIPT = fileURLToPath(new URL("./fault-timer.js", import.meta.url));
+
+/**
+ * Has fault `faultId` undone `forMs` from now by a detached timer process, whatever becomes of the
+ * command that injected it; the end time and the timer go on the fault (`lab status` shows them).
+ */
+export async function scheduleRestore(id: string, faultId: string, forMs: number): Promise<number> {
+  const until = Date.now() + forMs;
+  await updateState(id, async (s) => {
+    const f = s.faults.find((x) => x.id === faultId);
+    if (!f) throw new FaultError(`no active fault ${faultId} in lab ${id}`, "it was restored already");
+    const pid = startDaemon(process.execPath, [TIMER_SCRIPT, id, faultId, String(until)], {
+      logFile: flapLog(s, `${faultId}-timer`),
+      env: { ...process.env, HLAB_LAB_STATE_DIR: resolve(stateDir()) },
+    });
+    f.until = until;
+    f.timerPid = pid;
+    f.timerStart = (await processStart(pid)) ?? "gone";
+  });
+  return until;
+}
+
 export const flapLog = (s: Pick<LabState, "runDir">, faultId: string): string =>
   join(s.runDir, "logs", `fault-${faultId}.log`);
 
@@ -541,6 +564,9 @@ export async function restoreFaults(id: string, ids?: string[]): Promise<string[
   await updateState(id, async (s) => {
     const chosen = s.faults.filter((f) => !ids || ids.includes(f.id)).reverse();
     for (const f of chosen) {
+      // Its timer is done with once the fault is (unless the timer is what is restoring it).
+      if (f.timerPid && f.timerPid !== process.pid)
+        await stop({ pid: f.timerPid, start: f.timerStart ?? "" }, 500);
       if (f.driverPid) await stop({ pid: f.driverPid, start: f.driverStart ?? "" }, 1000);
       for (const step of f.undo) await undoStep(s, step);
       done.push(f.id);

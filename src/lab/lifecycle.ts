@@ -464,10 +464,12 @@ export async function labDown(id: string, opts: { keepLogs?: boolean } = {}): Pr
   await writeState(state);
   const keepLogs = opts.keepLogs ?? state.keepLogs;
 
-  // Fault drivers first (a flapping NIC would otherwise come back up behind us), then daemons.
-  const drivers = state.faults.flatMap((f) =>
-    f.driverPid ? [{ pid: f.driverPid, start: f.driverStart ?? "" }] : [],
-  );
+  // Fault timers and drivers first (a timer would restore, a flapping NIC come back up, behind us),
+  // then daemons.
+  const drivers = state.faults.flatMap((f) => [
+    ...(f.timerPid ? [{ pid: f.timerPid, start: f.timerStart ?? "" }] : []),
+    ...(f.driverPid ? [{ pid: f.driverPid, start: f.driverStart ?? "" }] : []),
+  ]);
   await Promise.all(drivers.map((p) => stop(p, 500)));
   await Promise.all(state.processes.map((p) => stop(p, 1500)));
   let killed = state.processes.length;

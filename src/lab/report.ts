@@ -99,7 +99,7 @@ export function renderStatus(s: LabStatus, color: boolean): string {
   if (s.poweredOff.length) out.push(`powered off: ${s.poweredOff.join(", ")}`);
   if (s.faults.length)
     out.push(
-      `active faults: ${s.faults.map((f) => `${f.id} ${f.kind} ${f.target}${f.detail ? `:${f.detail}` : ""} (${fmtMs(f.sinceMs)})`).join("; ")}`,
+      `active faults: ${s.faults.map((f) => `${f.id} ${f.kind} ${f.target}${f.detail ? `:${f.detail}` : ""} (${fmtMs(f.sinceMs)}${f.endsInMs !== undefined ? `, ends in ${fmtMs(f.endsInMs)}` : ""})`).join("; ")}`,
     );
   out.push(
     "",

@@ -47,6 +47,10 @@ export interface ActiveFault {
   /** A background process driving the fault (NIC flapping), stopped on restore. */
   driverPid?: number;
   driverStart?: string;
+  /** When a `--for` fault is undone (epoch ms), and the detached timer that will undo it (fault-timer.ts). */
+  until?: number;
+  timerPid?: number;
+  timerStart?: string;
 }
 
 export type UndoStep =

@@ -64,7 +64,8 @@ export interface LabStatus {
   model: string;
   phase: string;
   poweredOff: string[];
-  faults: { id: string; kind: string; target: string; detail?: string; sinceMs: number }[];
+  /** `endsInMs`: a `--for` fault, undone by its timer that much later. */
+  faults: { id: string; kind: string; target: string; detail?: string; sinceMs: number; endsInMs?: number }[];
   vips: VipStatus[];
   etcd?: EtcdStatus;
   corosync: CorosyncStatus[];
@@ -324,6 +325,7 @@ export async function labStatus(
       target: f.target,
       ...(f.detail ? { detail: f.detail } : {}),
       sinceMs: now - f.since,
+      ...(f.until !== undefined ? { endsInMs: Math.max(0, f.until - now) } : {}),
     })),
     vips: plan.vips.map((v) => ({
       address: v.address,

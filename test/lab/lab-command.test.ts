@@ -281,3 +281,14 @@ test(
     assert.deepEqual(await listLabs(), []);
   },
 );
+
+test(
+  "lab chaos --background without --for is a usage error, before any lab is looked up",
+  rootOnly,
+  async () => {
+    const o = io();
+    assert.equal(await main(["lab", "chaos", "host-down", "p1", "--background"], o), 2);
+    assert.match(o.stderr, /--background needs --for/);
+    assert.doesNotMatch(o.stderr, /no lab is up/);
+  },
+);

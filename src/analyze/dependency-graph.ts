@@ -297,7 +297,8 @@ export function buildDependencyGraph(
         };
       }
       case "load-balancer": {
-        const lb = model.loadBalancers.find((l) => l.name === ing.loadBalancer);
+        const vip = vipFor(vips, { kind: "ingress" });
+        const lb = model.loadBalancers.find((l) => l.name === vip?.loadBalancer);
         if (!lb) return undefined;
         const web = lb.frontends.find((f) => f.port === 443) ?? lb.frontends.find((f) => f.port === 80);
         const backends = nodesFor(web?.backends ?? "k3s-nodes");

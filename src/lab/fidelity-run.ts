@@ -97,8 +97,7 @@ export async function runFidelity(
     const rows = [...measured.entries()].flatMap(([id, ms]) => {
       const p = planned.get(id);
       if (!p) return [];
-      const row = compareStates(id, p, measuredState(ms, opts.windowMs), standin(id));
-      return [row.note ? { ...row, timeMatch: row.stateMatch } : row];
+      return [compareStates(id, p, measuredState(ms, opts.windowMs), standin(id))];
     });
     out.push({ fault, label, rows, windowMs: opts.windowMs });
   }

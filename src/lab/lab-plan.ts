@@ -312,6 +312,7 @@ export function labPlan(model: Model, id: LabId): LabPlan {
   );
   const daemons: LabDaemon[] = [];
   const vips: LabVip[] = [];
+  const designVips = modelVips(model);
   const addVip = (
     address: string,
     network: string,
@@ -405,7 +406,7 @@ export function labPlan(model: Model, id: LabId): LabPlan {
           label: "etcd (K3s embedded datastore, K3s timings)",
         });
     }
-    const apiVip = vipFor(modelVips(model), { kind: "api" });
+    const apiVip = vipFor(designVips, { kind: "api" });
     if (apiVip?.mechanism === "kube-vip") {
       kubeVip = {
         vip: apiVip.address,
@@ -475,7 +476,7 @@ export function labPlan(model: Model, id: LabId): LabPlan {
 
   // The design's VIPs as the topology decides them, each moved here by the daemon that ships
   // (keepalived) or by the labelled stand-in (kube-vip); database addresses follow below.
-  for (const v of modelVips(model)) {
+  for (const v of designVips) {
     if (v.purposes.every((p) => p.kind === "database")) continue;
     const movedBy: VipMover | undefined =
       v.mechanism === "keepalived"

@@ -22,8 +22,9 @@ export type VipMechanism = "kube-vip" | "keepalived" | "metallb" | "patroni";
 /**
  * What the holder needs beyond being alive. `kubernetes-api`: kube-vip renews its lease through the
  * API server, which needs etcd quorum, so without quorum the leader drops the VIP once its renew
- * deadline passes and nobody can take it (kube-vip v1.2.3 pkg/manager: leader election via
- * client-go's leaderelection; OnStoppedLeading removes the address).
+ * deadline passes and nobody can take it (kube-vip/kube-vip v1.2.3
+ * pkg/cluster/clusterLeaderElection.go: client-go leader election; OnStoppedLeading calls
+ * cleanupVIPs, and the restarted kube-vip can only take the address back by acquiring the Lease).
  */
 export type VipDependency = "kubernetes-api";
 

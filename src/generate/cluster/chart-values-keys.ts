@@ -17,6 +17,27 @@ const spread = (part: string): string[] => [
   `${part}.topologySpreadConstraints`,
 ];
 
+// Read in project-mirrors/forgejo-helm e78fa53 (values.yaml, templates/gitea); the Gitea chart,
+// which Forgejo's forked, is assumed to share them (see its entry).
+const FORGEJO_KEYS = [
+  "replicaCount",
+  "strategy.type",
+  "persistence.enabled",
+  "persistence.size",
+  "persistence.storageClass",
+  "resources",
+  "tolerations",
+  "ingress.enabled",
+  "deployment.env",
+  "gitea.admin.existingSecret",
+  "gitea.admin.email",
+  "gitea.admin.passwordMode",
+  "gitea.metrics.enabled",
+  "gitea.metrics.serviceMonitor.enabled",
+  "gitea.additionalConfigFromEnvs",
+  "gitea.config",
+];
+
 export const CHART_VALUES_KEYS: Record<ChartName, ChartValuesKeys> = {
   "argo-cd": {
     source: "argoproj/argo-helm argo-cd-10.1.1 charts/argo-cd (configs.cm/params: templates/argocd-configs)",
@@ -169,49 +190,17 @@ export const CHART_VALUES_KEYS: Record<ChartName, ChartValuesKeys> = {
     // These are the keys of its fork, the Forgejo chart (below), plus the bundled databases' switches.
     source: "unverified (gitea.com/gitea/helm-gitea 12.5.0 not reachable); keys as in the Forgejo fork",
     keys: [
-      "replicaCount",
-      "strategy.type",
+      ...FORGEJO_KEYS,
       "postgresql-ha.enabled",
       "postgresql.enabled",
       "valkey-cluster.enabled",
       "valkey.enabled",
-      "persistence.enabled",
-      "persistence.size",
-      "persistence.storageClass",
-      "resources",
-      "tolerations",
-      "ingress.enabled",
-      "deployment.env",
-      "gitea.admin.existingSecret",
-      "gitea.admin.email",
-      "gitea.admin.passwordMode",
-      "gitea.metrics.enabled",
-      "gitea.metrics.serviceMonitor.enabled",
-      "gitea.additionalConfigFromEnvs",
-      "gitea.config",
     ],
   },
   forgejo: {
     // The 15.0.0 tag is not in the mirror: read at its newest stored commit.
     source: "project-mirrors/forgejo-helm e78fa53 (values.yaml, templates/gitea)",
-    keys: [
-      "replicaCount",
-      "strategy.type",
-      "persistence.enabled",
-      "persistence.size",
-      "persistence.storageClass",
-      "resources",
-      "tolerations",
-      "ingress.enabled",
-      "deployment.env",
-      "gitea.admin.existingSecret",
-      "gitea.admin.email",
-      "gitea.admin.passwordMode",
-      "gitea.metrics.enabled",
-      "gitea.metrics.serviceMonitor.enabled",
-      "gitea.additionalConfigFromEnvs",
-      "gitea.config",
-    ],
+    keys: FORGEJO_KEYS,
   },
   vaultwarden: {
     source: "guerzon/vaultwarden v0.43.1 charts/vaultwarden",

@@ -30,8 +30,8 @@ export function vrrpTakeoverMs(version: 2 | 3, advertMs: number, backupPriority:
 
 /**
  * How long a dead backend keeps receiving new connections: the check that fails first comes within
- * `inter`, then `fall - 1` more at `fastinter` (HAProxy docs, "fastinter": used while a server is
- * transitioning).
+ * `inter`, then `fall - 1` more at `fastinter` (HAProxy 2.6 configuration manual, section 5.2,
+ * "fastinter": the interval used while a server is transitioning UP or DOWN).
  */
 export const haproxyDetectMs = (h: LoadBalancer["healthCheck"]): number =>
   h.interMs + (h.fall - 1) * h.fastinterMs;

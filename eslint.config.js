@@ -1,5 +1,5 @@
-// The two rules that keep the pipeline honest: the library never reaches into the CLI, and only
-// src/process/ may start processes (so the lab can account for every pid it owns).
+// The rules that keep the pipeline honest: the library never reaches into the CLI, and only
+// src/process/ may start processes or signal them (so the lab can account for every pid it owns).
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
@@ -14,6 +14,16 @@ export default tseslint.config(
       "no-restricted-syntax": [
         "error",
         { selector: "ExportDefaultDeclaration", message: "No default exports." },
+      ],
+    },
+  },
+  {
+    files: ["src/**/*.ts"],
+    ignores: ["src/process/**"],
+    rules: {
+      "no-restricted-properties": [
+        "error",
+        { property: "kill", message: "Only src/process/ signals processes (signalProcess, signalGroup)." },
       ],
     },
   },

@@ -8,7 +8,7 @@ import { readdir, readFile, rm } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { writeOwnedFile } from "../emit/write.js";
-import { startDaemon } from "../process/run.js";
+import { signalGroup, signalProcess, startDaemon } from "../process/run.js";
 import { didYouMean } from "../util/suggest.js";
 import { START_WAVES } from "./daemons/build.js";
 import { standinScript } from "./daemons/context.js";
@@ -200,12 +200,7 @@ async function killAll(s: LabState, namespaces: string[]): Promise<number> {
     const pids = (await Promise.all(namespaces.map(namespacePids))).flat().filter((p) => !skip.has(p));
     if (pids.length === 0) break;
     for (const pid of pids) {
-      try {
-        process.kill(pid, "SIGKILL");
-        killed.add(pid);
-      } catch {
-        // gone already
-      }
+      if (signalProcess(pid, "SIGKILL")) killed.add(pid);
     }
     await new Promise((r) => setTimeout(r, 20));
   }
@@ -356,7 +351,7 @@ async function freeze(
   if (proc) {
     const recs = await processesOf(s, node.name, proc);
     for (const r of recs) if (r.group) await signalRecorded(r, "SIGSTOP");
-    for (const r of recs) if (!r.group) process.kill(r.pid, "SIGSTOP");
+    for (const r of recs) if (!r.group) signalProcess(r.pid, "SIGSTOP");
     return {
       undo: [{ op: "resume", pids: recs.map((r) => ({ pid: r.pid, start: r.start })) }],
       description: `froze ${proc} on ${node.name} (${recs.length} process groups)`,
@@ -369,12 +364,7 @@ async function freeze(
   for (const pid of pids) {
     const start = await processStart(pid);
     if (!start) continue;
-    try {
-      process.kill(pid, "SIGSTOP");
-      frozen.push({ pid, start });
-    } catch {
-      // gone
-    }
+    if (signalProcess(pid, "SIGSTOP")) frozen.push({ pid, start });
   }
   return {
     undo: [{ op: "resume", pids: frozen }],
@@ -451,7 +441,7 @@ export async function applyFault(id: string, spec: FaultSpec): Promise<AppliedFa
         const recs = await processesOf(s, node!.name, spec.process!);
         for (const r of recs) {
           if (r.group) await signalRecorded(r, "SIGKILL");
-          else if (await sameProcess(r.pid, r.start)) process.kill(r.pid, "SIGKILL");
+          else if (await sameProcess(r.pid, r.start)) signalProcess(r.pid, "SIGKILL");
         }
         const keys = s.launches
           .filter((l) => l.node === node!.name && l.kind === spec.process)
@@ -534,16 +524,9 @@ async function undoStep(s: LabState, step: UndoStep): Promise<void> {
     case "resume":
       for (const p of step.pids) {
         if (!(await sameProcess(p.pid, p.start))) continue;
-        try {
-          process.kill(-p.pid, "SIGCONT");
-        } catch {
-          // not a group leader
-        }
-        try {
-          process.kill(p.pid, "SIGCONT");
-        } catch {
-          // gone
-        }
+        // Both: the group when it leads one, and the process itself when it does not.
+        signalGroup(p.pid, "SIGCONT");
+        signalProcess(p.pid, "SIGCONT");
       }
       return;
     case "nft-delete":

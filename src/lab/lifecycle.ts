@@ -8,7 +8,7 @@ import { dirname, join, resolve } from "node:path";
 import { UserError } from "../diagnostic/user-error.js";
 import { writeOwnedFile } from "../emit/write.js";
 import type { Model } from "../model/model.js";
-import { run } from "../process/run.js";
+import { run, signalProcess } from "../process/run.js";
 import { buildDaemon, START_WAVES } from "./daemons/build.js";
 import {
   daemonKey,
@@ -482,13 +482,7 @@ export async function labDown(id: string, opts: { keepLogs?: boolean } = {}): Pr
     const pids = (await Promise.all(namespaces.filter((ns) => present.has(ns)).map(namespacePids))).flat();
     if (pids.length === 0) break;
     for (const pid of pids) {
-      try {
-        process.kill(pid, "SIGCONT");
-        process.kill(pid, "SIGKILL");
-        killed++;
-      } catch {
-        // already gone
-      }
+      if (signalProcess(pid, "SIGCONT") && signalProcess(pid, "SIGKILL")) killed++;
     }
     await new Promise((r) => setTimeout(r, 100));
   }

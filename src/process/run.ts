@@ -1,5 +1,6 @@
-// The only module that starts processes. Tool checks (haproxy -c, keepalived -t...) and the lab's
-// daemons both go through here, so every child is awaited or its pid is handed back to be tracked.
+// The only module that starts processes or signals them. Tool checks (haproxy -c, keepalived -t...)
+// and the lab's daemons both go through here, so every child is awaited or its pid is handed back to
+// be tracked, and every signal sent is one of these few calls (ESLint forbids `.kill` elsewhere).
 import { spawn } from "node:child_process";
 import { openSync, closeSync } from "node:fs";
 
@@ -115,6 +116,16 @@ export function isAlive(pid: number): boolean {
     return true;
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/** Signals one process; false when it is gone (or not ours to signal). */
+export function signalProcess(pid: number, signal: NodeJS.Signals): boolean {
+  try {
+    process.kill(pid, signal);
+    return true;
+  } catch {
+    return false;
   }
 }
 

@@ -4,7 +4,7 @@ import { resolve } from "node:path";
 import type { Command } from "commander";
 import { hasErrors, type Diagnostic } from "../diagnostic/diagnostic.js";
 import { build } from "../pipeline/build.js";
-import { IdentityError, resolveRecipients } from "../secrets/identity.js";
+import { isIdentityError, resolveRecipients } from "../secrets/identity.js";
 import { loadSpecFile } from "../spec/load.js";
 import { diagnosticsJson, EXIT_FINDINGS, EXIT_OK, printDiagnostics, UsageError, type Io } from "./output.js";
 import { identityPath } from "./secrets-command.js";
@@ -50,7 +50,7 @@ export function registerBuild(program: Command, io: Io, setExit: (code: number) 
           .recipients;
       } catch (err) {
         // Only fatal when a secret has to be created: the store says so, with the same hint.
-        if (!(err instanceof IdentityError)) throw err;
+        if (!isIdentityError(err)) throw err;
       }
       const outDir = resolve(opts.out);
       const result = await build(model, {

@@ -40,7 +40,7 @@ export function registerInit(program: Command, io: Io, setExit: (code: number) =
       try {
         await writeUserFile(target, text, { force: opts.force });
       } catch (err) {
-        if (err instanceof UsageError && err.kind === "file-exists")
+        if (err instanceof UsageError && err.code === "file-exists")
           throw new UsageError(
             `${file} already exists; hlab init never overwrites a file`,
             "pick another name, move the file away, or pass --force to replace it",

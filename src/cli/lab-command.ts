@@ -8,7 +8,6 @@ import { hasErrors } from "../diagnostic/diagnostic.js";
 import {
   applyFault,
   FAULT_KINDS,
-  FaultError,
   parseFaultArgs,
   restoreFaults,
   scheduleRestore,
@@ -17,15 +16,7 @@ import {
 import { START_WAVES } from "../lab/daemons/build.js";
 import { runDoctor } from "../lab/doctor.js";
 import { probeExposure, renderExposureProbes } from "../lab/exposure-probe.js";
-import {
-  LabSetupError,
-  labDown,
-  labsOfSpec,
-  labUp,
-  readableLabs,
-  recordedAlive,
-  waitFor,
-} from "../lab/lifecycle.js";
+import { labDown, labsOfSpec, labUp, readableLabs, recordedAlive, waitFor } from "../lab/lifecycle.js";
 import { measuredTimings } from "../lab/measured-file.js";
 import { renderDoctor, renderDown, renderReport, renderStatus, renderUp } from "../lab/report.js";
 import { runScenario } from "../lab/runner.js";
@@ -309,7 +300,6 @@ export function registerLab(program: Command, io: Io, setExit: (code: number) =>
             progress: opts.json ? undefined : (line) => io.err(`  ${line}`),
           });
         } catch (err) {
-          if (err instanceof LabSetupError) throw new UsageError(err.message, err.hint);
           if (isUserError(err)) throw err;
           // The machine refused (a command failed): the lab was taken down, its logs kept.
           io.err(`hlab: ${(err as Error).message}\n  = hint: hlab lab doctor says what this machine lacks`);
@@ -421,17 +411,11 @@ export function registerLab(program: Command, io: Io, setExit: (code: number) =>
           );
           return;
         }
-        let spec: FaultSpec;
-        try {
-          spec = parseFaultArgs(state.plan, fault, targets, {
-            everyMs,
-            forMs,
-            percent: Number(opts.percent),
-          });
-        } catch (err) {
-          if (err instanceof FaultError) throw new UsageError(err.message, err.hint);
-          throw err;
-        }
+        const spec: FaultSpec = parseFaultArgs(state.plan, fault, targets, {
+          everyMs,
+          forMs,
+          percent: Number(opts.percent),
+        });
         const applied = await applyFault(state.id, spec);
         // The end is kept by a detached timer, so neither --background nor a closed terminal leaves
         // the fault on for good.

@@ -37,7 +37,7 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
       return err.exitCode === 0 ? 0 : EXIT_USAGE;
     }
     if (err instanceof UsageError) {
-      io.err(`hlab: ${err.message}${err.hint ? `\n  = hint: ${err.hint}` : ""}`);
+      io.err(`hlab: ${err.message}\n  = hint: ${err.hint}`);
       return EXIT_USAGE;
     }
     const e = err as Error;

@@ -57,7 +57,10 @@ async function readMeasured(file: string): Promise<TimingOverrides["measured"]> 
   try {
     value = JSON.parse(text);
   } catch (err) {
-    throw new UsageError(`${file} is not JSON: ${(err as Error).message}`);
+    throw new UsageError(
+      `${file} is not JSON: ${(err as Error).message}`,
+      "give the file `hlab lab measure` wrote",
+    );
   }
   const m = parseMeasured(value);
   if (typeof m === "string")
@@ -115,7 +118,8 @@ export function registerPlan(program: Command, io: Io, setExit: (code: number) =
     .option("--simulate [years]", "cross-check every figure with the Monte Carlo simulator")
     .option("--seed <n>", "seed of the simulator (default fixed, so runs repeat)")
     .action(async (file: string, flags: PlanFlags) => {
-      if (flags.json && flags.markdown) throw new UsageError("--json and --markdown are exclusive");
+      if (flags.json && flags.markdown)
+        throw new UsageError("--json and --markdown are exclusive", "choose one of them");
       const option = parseTimingOption(flags.timings);
       if (typeof option === "string") throw new UsageError(option, "e.g. --timings k8s.podEviction=60000");
       const timings: TimingOverrides = {
@@ -123,7 +127,11 @@ export function registerPlan(program: Command, io: Io, setExit: (code: number) =
         ...(flags.measured ? { measured: await readMeasured(flags.measured) } : {}),
       };
       const simulate = simulationOptions(flags);
-      if (flags.fail.length && flags.compare) throw new UsageError("--fail and --compare are exclusive");
+      if (flags.fail.length && flags.compare)
+        throw new UsageError(
+          "--fail and --compare are exclusive",
+          "run the what-if and the comparison apart",
+        );
       if (flags.fail.length && simulate !== undefined)
         throw new UsageError(
           "--simulate and --seed apply to the plan report, not to --fail",

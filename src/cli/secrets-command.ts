@@ -7,13 +7,7 @@ import type { Command } from "commander";
 import { readOutputManifest, replaceOwnedFiles } from "../emit/emit-tree.js";
 import { outputRoot } from "../emit/out-root.js";
 import { writeNewFile } from "../emit/write.js";
-import {
-  createIdentity,
-  IdentityError,
-  invalidRecipientReason,
-  loadIdentities,
-  recipientsOf,
-} from "../secrets/identity.js";
+import { createIdentity, invalidRecipientReason, loadIdentities, recipientsOf } from "../secrets/identity.js";
 import { SopsError } from "../secrets/sops-file.js";
 import {
   listSecrets,
@@ -36,12 +30,7 @@ export function identityPath(flag: string | undefined, env: NodeJS.ProcessEnv = 
 }
 
 async function identities(flag: string | undefined): Promise<string[]> {
-  try {
-    return await loadIdentities(identityPath(flag));
-  } catch (err) {
-    if (err instanceof IdentityError) throw new UsageError(err.message, err.hint);
-    throw err;
-  }
+  return loadIdentities(identityPath(flag));
 }
 
 /** The real path of the repository: every store path is resolved under it, never through a link. */

@@ -7,6 +7,7 @@
 import { readdir, readFile, rm } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { UserError } from "../diagnostic/user-error.js";
 import { writeOwnedFile } from "../emit/write.js";
 import { signalGroup, signalProcess, startDaemon } from "../process/run.js";
 import { didYouMean } from "../util/suggest.js";
@@ -58,14 +59,8 @@ export interface AppliedFault {
   nodes: string[];
 }
 
-export class FaultError extends Error {
-  constructor(
-    message: string,
-    readonly hint: string,
-  ) {
-    super(message);
-  }
-}
+/** A fault the lab cannot apply as asked: the user's error (exit 2, or a refusal in the dashboard). */
+const faultError = (message: string, hint: string): UserError => new UserError(message, hint, "bad-fault");
 
 const isFaultKind = (k: string): k is FaultKind => (FAULT_KINDS as readonly string[]).includes(k);
 
@@ -115,40 +110,37 @@ export function parseFaultArgs(
   opts: { everyMs?: number; forMs?: number; percent?: number },
 ): FaultSpec {
   if (!isFaultKind(kind))
-    throw new FaultError(
-      `unknown fault \`${kind}\``,
-      didYouMean(kind, [...FAULT_KINDS, "restore"], "faults:"),
-    );
+    throw faultError(`unknown fault \`${kind}\``, didYouMean(kind, [...FAULT_KINDS, "restore"], "faults:"));
   if (kind === "partition") {
     if (targets.length !== 2)
-      throw new FaultError("a partition needs two groups", "e.g. `partition pve-01 pve-02,pve-03`");
+      throw faultError("a partition needs two groups", "e.g. `partition pve-01 pve-02,pve-03`");
     const groups = targets.map((t) => t.split(",").filter(Boolean)) as [string[], string[]];
     if (groups.some((g) => g.length === 0))
-      throw new FaultError(
+      throw faultError(
         "each side of a partition needs a host or guest",
         "e.g. `partition pve-01 pve-02,pve-03`",
       );
     for (const name of groups.flat()) {
       const p = checkTarget(plan, kind, name);
-      if (p) throw new FaultError(p[0], p[1]);
+      if (p) throw faultError(p[0], p[1]);
     }
     // A machine on both sides (named twice, or a guest beside its own host) cuts nothing.
     const sides = groups.map((g) => new Set(g.flatMap((t) => nodesOn(plan, t))));
     const both = [...sides[0]!].filter((n) => sides[1]!.has(n));
     if (both.length)
-      throw new FaultError(
+      throw faultError(
         `${both.map((n) => `\`${n}\``).join(", ")} would be on both sides of the partition`,
         "name each host or guest on one side only (a host takes its metal guests with it)",
       );
     return { kind, target: `${groups[0].join(",")} | ${groups[1].join(",")}`, groups, forMs: opts.forMs };
   }
-  if (targets.length !== 1) throw new FaultError(`${kind} takes one target`, "e.g. `host-down pve-01`");
+  if (targets.length !== 1) throw faultError(`${kind} takes one target`, "e.g. `host-down pve-01`");
   const parts = targets[0]!.split(":");
   const [name, detail] = parts;
   const takesProcess = kind === "kill" || kind === "freeze";
   const takesNic = kind === "nic-flap" || kind === "link-down" || kind === "loss";
   if (parts.length > 2 || (detail !== undefined && !takesProcess && !takesNic))
-    throw new FaultError(
+    throw faultError(
       `${kind} takes a host or guest, not \`${targets[0]}\``,
       takesProcess || takesNic
         ? `write \`name:${takesNic ? "nic" : "process"}\``
@@ -157,18 +149,18 @@ export function parseFaultArgs(
   const process = takesProcess ? detail : undefined;
   const iface = takesNic ? detail : undefined;
   const p = checkTarget(plan, kind, name!, process);
-  if (p) throw new FaultError(p[0], p[1]);
+  if (p) throw faultError(p[0], p[1]);
   if (takesNic) {
     const node = nodeFor(plan, name!)!;
     const links = nicLinks(plan, node.name);
     const nics = [...new Set(links.flatMap((l) => [l.nic ?? l.inner.name, l.inner.name]))].sort();
     if (links.length === 0)
-      throw new FaultError(`${name} has no NIC in the lab`, "pick a host or guest with a network");
+      throw faultError(`${name} has no NIC in the lab`, "pick a host or guest with a network");
     if (iface !== undefined && !nicLinks(plan, node.name, iface).length)
-      throw new FaultError(`${name} has no NIC \`${iface}\``, didYouMean(iface, nics, "its NICs:"));
+      throw faultError(`${name} has no NIC \`${iface}\``, didYouMean(iface, nics, "its NICs:"));
   }
   if (kind === "loss" && !(opts.percent !== undefined && opts.percent > 0 && opts.percent <= 100))
-    throw new FaultError("loss needs --percent between 1 and 100", "e.g. --percent 30");
+    throw faultError("loss needs --percent between 1 and 100", "e.g. --percent 30");
   return {
     kind,
     target: name!,
@@ -287,7 +279,7 @@ function nftTable(name: string, chains: string[]): string {
 async function nft(namespace: string, script: string): Promise<void> {
   const r = await execIn(namespace, "nft", ["-f", "-"], 5000, script);
   if (r.code !== 0)
-    throw new FaultError(
+    throw faultError(
       `nft in ${namespace}: ${r.stderr.trim()}`,
       "check `hlab lab doctor`: nftables must work inside namespaces",
     );
@@ -496,7 +488,7 @@ export async function scheduleRestore(id: string, faultId: string, forMs: number
   const until = Date.now() + forMs;
   await updateState(id, async (s) => {
     const f = s.faults.find((x) => x.id === faultId);
-    if (!f) throw new FaultError(`no active fault ${faultId} in lab ${id}`, "it was restored already");
+    if (!f) throw faultError(`no active fault ${faultId} in lab ${id}`, "it was restored already");
     const pid = startDaemon(process.execPath, [TIMER_SCRIPT, id, faultId, String(until)], {
       logFile: flapLog(s, `${faultId}-timer`),
       env: { ...process.env, HLAB_LAB_STATE_DIR: resolve(stateDir()) },

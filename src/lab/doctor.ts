@@ -1,9 +1,9 @@
 // `hlab lab doctor`: can this machine run the lab, and if not, what is missing and why. Kernel
 // checks run in throwaway namespaces (`unshare -n`) that vanish with the check: doctor creates
 // nothing that outlives it.
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
+import { join } from "node:path";
 import { hasCommand, run } from "../process/run.js";
-import { pgBinDir } from "./lifecycle.js";
 
 export interface DoctorCheck {
   name: string;
@@ -49,6 +49,28 @@ const TOOLS: { cmd: string; pkg: string; why: string; required?: boolean }[] = [
     required: false,
   },
 ];
+
+/** The newest PostgreSQL server installed the Debian way, if any (Patroni needs its bin directory). */
+export function pgBinDir(): string | undefined {
+  const base = "/usr/lib/postgresql";
+  if (!existsSync(base)) return undefined;
+  const versions = readdirSync(base)
+    .filter((v) => existsSync(join(base, v, "bin", "postgres")))
+    .sort((a, b) => Number(b) - Number(a));
+  return versions[0] ? join(base, versions[0], "bin") : undefined;
+}
+
+/**
+ * Which of these commands this machine lacks, each with the Debian package that provides it (from
+ * TOOLS; undefined for a command hlab does not know, e.g. an absolute path).
+ */
+export async function missingCommands(cmds: readonly string[]): Promise<{ cmd: string; pkg?: string }[]> {
+  const unique = [...new Set(cmds)].sort();
+  const present = await Promise.all(unique.map((c) => hasCommand(c)));
+  return unique
+    .filter((_, i) => !present[i])
+    .map((cmd) => ({ cmd, pkg: TOOLS.find((t) => t.cmd === cmd)?.pkg }));
+}
 
 async function shellCheck(script: string): Promise<{ ok: boolean; detail: string }> {
   const r = await run("sh", ["-c", script], { timeoutMs: 10_000 });

@@ -2,10 +2,10 @@
 // network, lays out the configs, starts the daemons in waves and waits until the lab answers. Down
 // undoes exactly what the state file lists (also after a crash, also half-way through an up) and
 // verifies nothing of it is left.
-import { existsSync, readdirSync, realpathSync } from "node:fs";
+import { existsSync, realpathSync } from "node:fs";
 import { chown, cp, mkdir, readdir, rm } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
-import { UserError } from "../diagnostic/user-error.js";
+import { isUserError, UserError } from "../diagnostic/user-error.js";
 import { writeOwnedFile } from "../emit/write.js";
 import type { Model } from "../model/model.js";
 import { run, signalProcess } from "../process/run.js";
@@ -17,6 +17,7 @@ import {
   type DaemonContext,
   type LabOptions,
 } from "./daemons/context.js";
+import { missingCommands, pgBinDir } from "./doctor.js";
 import { ThrowawaySecrets, labGenerated, sysctlSettings } from "./generated.js";
 import { loadFirewalls } from "./firewall.js";
 import { labPlan, type LabDaemon, type LabNode, type LabPlan } from "./lab-plan.js";
@@ -45,6 +46,7 @@ import {
   statePath,
   updateState,
   writeState,
+  type LaunchSpec,
   type LabState,
 } from "./state.js";
 
@@ -70,25 +72,6 @@ export interface UpResult {
 }
 
 export const SECRETS_FILE = "secrets.json";
-
-/** A problem with what the user asked for (not a bug, not the machine): shown as a message. */
-export class LabSetupError extends Error {
-  constructor(
-    message: string,
-    readonly hint: string,
-  ) {
-    super(message);
-  }
-}
-
-export function pgBinDir(): string | undefined {
-  const base = "/usr/lib/postgresql";
-  if (!existsSync(base)) return undefined;
-  const versions = readdirSync(base)
-    .filter((v) => existsSync(join(base, v, "bin", "postgres")))
-    .sort((a, b) => Number(b) - Number(a));
-  return versions[0] ? join(base, versions[0], "bin") : undefined;
-}
 
 export function daemonContext(
   model: Model,
@@ -149,6 +132,30 @@ export async function labUp(model: Model, specPath: string, opts: UpOptions = {}
   }
 }
 
+/**
+ * Every command `up` runs must be installed before anything is created: a missing package is the
+ * user's to install (exit 2, with the package), not a half-built lab and a dead daemon in a log.
+ */
+async function requireCommands(launches: readonly LaunchSpec[]): Promise<void> {
+  const missing = await missingCommands([
+    "ip",
+    "nft",
+    "sysctl",
+    ...launches.flatMap((l) => [
+      l.cmd,
+      ...(l.user ? ["runuser"] : []),
+      ...(l.binds.length ? ["unshare"] : []),
+    ]),
+  ]);
+  if (missing.length === 0) return;
+  const packages = [...new Set(missing.map((m) => m.pkg).filter((p) => p !== undefined))];
+  throw new UserError(
+    `the lab needs ${missing.map((m) => m.cmd).join(", ")}, not installed on this machine`,
+    `${packages.length ? `apt-get install ${packages.join(" ")}` : "install them"} (scripts/setup.sh installs everything the lab uses), then check with \`hlab lab doctor\``,
+    "missing-dependency",
+  );
+}
+
 async function upClaimed(
   id: LabId,
   model: Model,
@@ -182,18 +189,21 @@ async function upClaimed(
       .map((d) => ({ key: daemonKey(d), why: "skipped on request" })),
   ];
   const started = builds.filter((x) => x.b.launch);
+  await requireCommands(started.map((x) => x.b.launch!));
 
   // The run directory must be new (the lab deletes it on down and never deletes what it did not
   // make) and its parent must exist (a parent made here would outlive the lab).
   if (!existsSync(dirname(runDir)))
-    throw new LabSetupError(
+    throw new UserError(
       `the parent of the run directory ${runDir} does not exist`,
       "create it, or choose another --dir",
+      "not-found",
     );
   if (existsSync(runDir))
-    throw new LabSetupError(
+    throw new UserError(
       `the run directory ${runDir} already exists`,
       "give a directory that does not exist yet with --dir",
+      "file-exists",
     );
   await mkdir(runDir, { mode: 0o755 });
   const state: LabState = {
@@ -308,7 +318,10 @@ async function upClaimed(
   } catch (err) {
     // A lab that failed half-way is taken down at once; its logs stay to say why.
     await labDown(id, { keepLogs: true }).catch(() => undefined);
-    throw new Error(`lab up failed: ${(err as Error).message} (logs kept in ${join(runDir, "logs")})`);
+    const why = `lab up failed: ${(err as Error).message} (logs kept in ${join(runDir, "logs")})`;
+    // A lab locked by another command stays the user's error; anything else is the machine refusing.
+    if (isUserError(err)) throw new UserError(why, err.hint, err.code);
+    throw new Error(why, { cause: err });
   }
 }
 

@@ -2,16 +2,15 @@
 // (comment lines, then one AGE-SECRET-KEY-1... per line), so `age -d -i` and SOPS_AGE_KEY_FILE read
 // the same file. Where the file lives is decided by the CLI, which alone reads the environment.
 import { readFile } from "node:fs/promises";
+import { isUserError, UserError } from "../diagnostic/user-error.js";
 import { Encrypter, generateX25519Identity, identityToRecipient } from "age-encryption";
 
-export class IdentityError extends Error {
-  constructor(
-    message: string,
-    readonly hint: string,
-  ) {
-    super(message);
-  }
-}
+/** No usable age identity: the user's to fix (`hlab secrets init`, --identity). */
+const identityError = (message: string, hint: string): UserError =>
+  new UserError(message, hint, "no-identity");
+
+export const isIdentityError = (err: unknown): err is UserError =>
+  isUserError(err) && err.code === "no-identity";
 
 /** A new X25519 identity (the kind SOPS and age 1.x both read) as file content, with its recipient. */
 export async function createIdentity(now: Date): Promise<{ fileContent: string; recipient: string }> {
@@ -35,7 +34,7 @@ export async function loadIdentities(path: string): Promise<string[]> {
     text = await readFile(path, "utf8");
   } catch (err) {
     const missing = (err as NodeJS.ErrnoException).code === "ENOENT";
-    throw new IdentityError(
+    throw identityError(
       missing
         ? `no age identity at ${path}`
         : `cannot read the age identity ${path}: ${(err as Error).message}`,
@@ -46,7 +45,7 @@ export async function loadIdentities(path: string): Promise<string[]> {
   }
   const ids = parseIdentities(text);
   if (ids.length === 0)
-    throw new IdentityError(
+    throw identityError(
       `${path} holds no AGE-SECRET-KEY line`,
       "point --identity at an age identity file (age-keygen writes one)",
     );
@@ -78,8 +77,8 @@ export async function resolveRecipients(
       source: identityPath,
     };
   } catch (err) {
-    if (err instanceof IdentityError) {
-      throw new IdentityError(
+    if (isIdentityError(err)) {
+      throw identityError(
         "no age recipient to encrypt secrets for",
         `run \`hlab secrets init\` to create ${identityPath}, or list age public keys under \`secrets.recipients\` in the spec`,
       );

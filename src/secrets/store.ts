@@ -247,7 +247,7 @@ export async function ensureSecrets(
       text = await readText(opts.outDir, path);
     } catch (err) {
       if (!(err instanceof UserError)) throw err;
-      problem("HL300", err.message, err.hint ?? "move it away, then build again");
+      problem("HL300", err.message, err.hint);
       continue;
     }
     if (text === undefined) {

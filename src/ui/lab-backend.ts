@@ -2,7 +2,8 @@
 // this spec (its state file names the spec), its status, one probe per VIP per poll for the
 // timeline, and the lab's fault injection and restore.
 import { resolve } from "node:path";
-import { applyFault, FaultError, parseFaultArgs, restoreFaults } from "../lab/chaos.js";
+import { isUserError } from "../diagnostic/user-error.js";
+import { applyFault, parseFaultArgs, restoreFaults } from "../lab/chaos.js";
 import type { LabPlan } from "../lab/lab-plan.js";
 import { recordedAlive } from "../lab/lifecycle.js";
 import { INGRESS_PORT } from "../lab/probe-target.js";
@@ -66,7 +67,8 @@ export function labBackend(opts: LabBackendOptions): LabBackend {
         buttons.set(applied.id, fault);
         return { ok: true, message: applied.description };
       } catch (err) {
-        if (err instanceof FaultError) return { ok: false, message: `${err.message} (${err.hint})` };
+        // A refused fault, or a lab locked by another command: the user's to fix, shown on the page.
+        if (isUserError(err)) return { ok: false, message: `${err.message} (${err.hint})` };
         throw err;
       }
     },

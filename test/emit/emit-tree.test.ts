@@ -226,7 +226,7 @@ test("the output folder: system folders, pseudo-filesystems and files are refuse
   ]) {
     await assert.rejects(
       emitTree(bad, FILES),
-      (err: unknown) => err instanceof UserError && err.kind === "unsafe-path",
+      (err: unknown) => err instanceof UserError && err.code === "unsafe-path",
       bad,
     );
   }

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { FaultError, parseFaultArgs } from "../../src/lab/chaos.js";
+import { isUserError, type UserError } from "../../src/diagnostic/user-error.js";
+import { parseFaultArgs } from "../../src/lab/chaos.js";
 import { labPlan } from "../../src/lab/lab-plan.js";
 import { loadScenarioFile } from "../../src/lab/scenario.js";
 import { loadSpecFile } from "../../src/spec/load.js";
@@ -26,14 +27,14 @@ test("faults read from the command line", async () => {
   assert.equal(parseFaultArgs(p, "freeze", ["k3s-srv01"], {}).process, undefined);
 });
 
-/** The FaultError a fault on this plan is refused with; fails the test when it is accepted. */
+/** The user error a fault on this plan is refused with; fails the test when it is accepted. */
 const refusal =
   (p: Awaited<ReturnType<typeof plan>>) =>
-  (kind: string, targets: string[], opts = {}): FaultError => {
+  (kind: string, targets: string[], opts = {}): UserError => {
     try {
       parseFaultArgs(p, kind, targets, opts);
     } catch (err) {
-      assert.ok(err instanceof FaultError);
+      assert.ok(isUserError(err) && err.code === "bad-fault", String(err));
       return err;
     }
     throw new Error(`expected ${kind} ${targets.join(" ")} to be refused`);

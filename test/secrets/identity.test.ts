@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { test } from "node:test";
 import {
-  IdentityError,
+  isIdentityError,
   loadIdentities,
   recipientsOf,
   resolveRecipients,
@@ -24,6 +24,6 @@ test("recipients come from the spec first, then from the local identity, else a 
   const missing = join(await tempDir("hlab-none-"), "age.key");
   await assert.rejects(
     resolveRecipients([], missing),
-    (err: unknown) => err instanceof IdentityError && /hlab secrets init/.test(err.hint),
+    (err: unknown) => isIdentityError(err) && /hlab secrets init/.test(err.hint),
   );
 });

@@ -7,7 +7,8 @@ import { diagnosticAt, sortDiagnostics, type Diagnostic } from "../diagnostic/di
 import type { Model } from "../model/model.js";
 import { emitTree, type EmitResult } from "../emit/emit-tree.js";
 import { outputRoot } from "../emit/out-root.js";
-import { ensureSecrets, secretFilePath, secretNameOf, sopsExtractPath } from "../secrets/store.js";
+import { secretFilePath, secretNameOf, sopsExtractPath } from "../artifact/secret-layout.js";
+import { ensureSecrets } from "../secrets/store.js";
 import type { GenerateContext, GeneratedFile, SecretInstall, SecretRequest } from "../artifact/artifact.js";
 import { validateManifests } from "../generate/cluster/validate-manifests.js";
 import { generateAll, secretRequests } from "./registry.js";

@@ -8,20 +8,19 @@ import { join } from "node:path";
 import { UserError } from "../diagnostic/user-error.js";
 import { readInside } from "../emit/out-root.js";
 import type { GeneratedFile, SecretKind, SecretRequest } from "../artifact/artifact.js";
+import {
+  SECRETS_DIR,
+  secretFilePath,
+  publicKeyPath,
+  shapeOf,
+  sortedRecord,
+  valuePath,
+  type SecretShape,
+} from "../artifact/secret-layout.js";
 import { decryptSops, encryptSops, readSopsFile, SopsError, valueAt, type SopsFile } from "./sops-file.js";
 import { fromPlain, get, isSopsMap, type CryptRule, type SopsMap, type SopsNode } from "./sops-tree.js";
 import { invalidRecipientReason } from "./identity.js";
 import { generateSecret, wireguardPublicKey } from "./secret-values.js";
-
-export const SECRETS_DIR = "secrets";
-export const secretFilePath = (name: string): string => `${SECRETS_DIR}/${name}.sops.yaml`;
-
-/** The secret a store path holds, or undefined for any other path. */
-export function secretNameOf(path: string): string | undefined {
-  const m = /^secrets\/(.+)\.sops\.yaml$/.exec(path);
-  return m && m[1]!.split("/").every((p) => p.length > 0) ? m[1] : undefined;
-}
-export const publicKeyPath = (name: string): string => `${SECRETS_DIR}/${name}.pub`;
 
 const SECRET_NAME = /^[a-z0-9][a-z0-9._-]*(\/[a-z0-9][a-z0-9._-]*)*$/;
 const KINDS: readonly SecretKind[] = ["token", "password", "hex32", "wireguard-key"];
@@ -32,10 +31,6 @@ const ANNOTATION_KEY = "hlab/key";
 const ANNOTATION_LITERALS = "hlab/literals";
 const KUBERNETES_RULE: CryptRule = { encryptedRegex: "^(data|stringData)$" };
 const PLAIN_RULE: CryptRule = { unencryptedSuffix: "_unencrypted" };
-
-export type SecretShape =
-  | { kind: "plain" }
-  | { kind: "kubernetes"; namespace: string; name: string; key: string; literals: Record<string, string> };
 
 /** What a stored file says about itself, readable without any identity. */
 export interface StoredSecret {
@@ -57,30 +52,7 @@ export interface StoreProblem {
   hint: string;
 }
 
-const sortedRecord = (r: Record<string, string> | undefined): Record<string, string> =>
-  Object.fromEntries(Object.entries(r ?? {}).sort(([a], [b]) => (a < b ? -1 : 1)));
-
-function shapeOf(req: SecretRequest): SecretShape {
-  const k = req.kubernetes;
-  return k
-    ? {
-        kind: "kubernetes",
-        namespace: k.namespace,
-        name: k.name,
-        key: k.key,
-        literals: sortedRecord(k.literals),
-      }
-    : { kind: "plain" };
-}
 const sameShape = (a: SecretShape, b: SecretShape): boolean => JSON.stringify(a) === JSON.stringify(b);
-const valuePath = (shape: SecretShape): string[] =>
-  shape.kind === "kubernetes" ? ["stringData", shape.key] : ["value"];
-
-/** Where a request's value sits in its file, as `sops -d --extract` takes it: `["value"]`. */
-export const sopsExtractPath = (req: SecretRequest): string =>
-  valuePath(shapeOf(req))
-    .map((k) => `["${k}"]`)
-    .join("");
 
 function secretDocument(
   name: string,

@@ -1,6 +1,8 @@
 // ARCHITECTURE.md's promise that data flows one way, checked: the folders of src/ (each
-// src/generate/<target> counted as its own folder) import each other without a cycle. The imports
-// are read by TypeScript's own pre-processor, so comments and strings never count as imports.
+// src/generate/<target> counted as its own folder) import each other without a cycle, and only
+// downwards in the layer list ARCHITECTURE.md gives (read from it, so the page and the code cannot
+// drift apart). The imports are read by TypeScript's own pre-processor, so comments and strings
+// never count as imports.
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import { dirname, join, relative, resolve, sep } from "node:path";
@@ -121,4 +123,40 @@ test("no import cycle between the folders of src/ (generate/<target> counted sep
     ].join("\n"),
   );
   assert.deepEqual(explain, [], explain.join("\n"));
+});
+
+/** The layers of ARCHITECTURE.md's `a`, `b` ◄ `c` ◄ ... line, bottom first, as folder -> rank. */
+function documentedLayers(): Map<string, number> {
+  const line = readFileSync("ARCHITECTURE.md", "utf8")
+    .split("\n")
+    .find((l) => l.includes("◄"));
+  assert.ok(line, "ARCHITECTURE.md has the layer line (`a` ◄ `b` ◄ ...)");
+  const ranks = new Map<string, number>();
+  line.split("◄").forEach((group, rank) => {
+    for (const [, name] of group.matchAll(/`([^`]+)`/g)) ranks.set(name!, rank);
+  });
+  return ranks;
+}
+
+const rankOf = (layers: ReadonlyMap<string, number>, folder: string): number | undefined =>
+  layers.get(folder.startsWith("generate/") ? "generate/<target>" : folder);
+
+test("every import points down the layers ARCHITECTURE.md lists", () => {
+  const layers = documentedLayers();
+  const graph = importGraph(sourceFiles(SRC));
+  const problems: string[] = [];
+  for (const [from, edges] of graph) {
+    if (from === "(src root)") continue;
+    const rank = rankOf(layers, from);
+    if (rank === undefined) {
+      problems.push(`src/${from}/ is not in ARCHITECTURE.md's layer line: add it where it belongs`);
+      continue;
+    }
+    for (const [to, why] of edges) {
+      const target = rankOf(layers, to);
+      if (target !== undefined && target > rank)
+        problems.push(`${from} (layer ${rank}) imports ${to} (layer ${target}), upwards: ${why.join("; ")}`);
+    }
+  }
+  assert.deepEqual(problems, [], problems.join("\n"));
 });

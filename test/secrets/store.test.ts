@@ -13,8 +13,8 @@ import {
   readSecretValue,
   reencryptSecret,
   rotateSecret,
-  secretFilePath,
 } from "../../src/secrets/store.js";
+import { secretFilePath } from "../../src/artifact/secret-layout.js";
 import { tempDir, testIdentity } from "./test-identity.js";
 
 const NOW = new Date("2026-05-06T07:08:09Z");

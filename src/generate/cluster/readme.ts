@@ -8,7 +8,7 @@ import { APPS_DIR, BOOTSTRAP_DIR, ROOT_APP, SERVICES_DIR } from "./app-of-apps.j
 import { backupCredentials, cnpgDatabases, databaseNamespace } from "./cnpg.js";
 import type { Component } from "./component.js";
 import { ROOT_CA_SECRET, CERT_MANAGER_NAMESPACE } from "./cert-manager.js";
-import { secretFilePath, sopsExtractPath } from "../../secrets/store.js";
+import { secretFilePath, sopsExtractPath } from "../../artifact/secret-layout.js";
 import { gitRepoUrl, gitServer, repoPath } from "./git-repo.js";
 import { gitServerSecrets } from "./git-server.js";
 import { platformSecrets } from "./platform.js";

@@ -33,6 +33,8 @@ export interface Phase {
   /** The one command, or undefined when the lab has nothing to do in this phase. */
   command?: string;
   what: string;
+  /** The script's steps in order, each with what it waits for: where a rerun picks up. */
+  steps?: string[];
   script?: GeneratedFile;
 }
 
@@ -371,6 +373,23 @@ const WAIT_CHART = [
   "}",
 ];
 
+/** One step of the deploy order, as the README says it. */
+function stepText(step: Step): string {
+  switch (step.op) {
+    case "apply":
+      return `apply \`${step.file}\``;
+    case "wait-chart":
+      return `wait until K3s' Helm controller has installed \`${step.release}\` (Job \`${HELM_CONTROLLER_NAMESPACE}/helm-install-${step.release}\` complete)`;
+    case "wait-crds":
+      return `wait until ${step.crds.map((c) => `\`${c}\``).join(", ")} ${step.crds.length === 1 ? "is" : "are"} Established`;
+    case "wait-rollout":
+      return `wait until \`${step.namespace}/${step.workload}\` has rolled out (its admission webhook answers)`;
+  }
+}
+
+const RERUN =
+  "Every step is safe to rerun: after a failure, run the script again; what is already applied or installed stays as it is.";
+
 /** One step of the deploy order as a command. */
 function stepCommand(step: Step): string {
   switch (step.op) {
@@ -429,7 +448,8 @@ function phase4(model: Model): Phase {
     number: 4,
     title,
     command: `./${s.path}`,
-    what: `Applies the bootstrap charts of \`${BOOTSTRAP_DIR}/\` for ${parts.length ? parts.join(" and ") : "MetalLB and Longhorn, when the spec has them"}, each after the CRDs and webhooks its objects need; what is not bootstrapped here, Argo CD installs in phase 5.`,
+    what: `Applies the bootstrap charts of \`${BOOTSTRAP_DIR}/\` for ${parts.length ? parts.join(" and ") : "MetalLB and Longhorn, when the spec has them"}, each after the CRDs and webhooks its objects need; what is not bootstrapped here, Argo CD installs in phase 5. ${RERUN}`,
+    steps: bootstrapOrder(model).storageNetwork.map(stepText),
     script: s,
   };
 }
@@ -461,7 +481,12 @@ function phase5(model: Model): Phase {
     number: 5,
     title,
     command: `./${s.path}`,
-    what: "Applies the rest of the bootstrap folder (Argo CD, the Git server it reads, then the root app-of-apps once the Application CRD is established); Argo CD then syncs every service from this repository once it is pushed (see `cluster/README.md`).",
+    what: `Applies the rest of the bootstrap folder (Argo CD, the Git server it reads, then the root app-of-apps once the Application CRD is established); Argo CD then syncs every service from this repository once it is pushed (see \`cluster/README.md\`). ${RERUN}`,
+    steps: [
+      "apply the encrypted Secrets of `secrets/`, decrypted with your age identity",
+      ...bootstrapOrder(model).gitops.map(stepText),
+      stepText({ op: "wait-rollout", ...ARGOCD_SERVER }).replace(" (its admission webhook answers)", ""),
+    ],
     script: s,
   };
 }

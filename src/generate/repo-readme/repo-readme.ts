@@ -83,6 +83,7 @@ function phaseSection(p: Phase): string[] {
     ...(p.command ? ["```sh", p.command, "```", ""] : []),
     p.what,
     "",
+    ...(p.steps?.length ? [...p.steps.map((st, i) => `${i + 1}. ${st}`), ""] : []),
   ];
 }
 

@@ -18,6 +18,15 @@ import { runDoctor } from "../lab/doctor.js";
 import { probeExposure, renderExposureProbes } from "../lab/exposure-probe.js";
 import { labDown, labsOfSpec, labUp, readableLabs, recordedAlive, waitFor } from "../lab/lifecycle.js";
 import { measuredTimings } from "../lab/measured-file.js";
+import { DrillError } from "../lab/drill/drill-common.js";
+import { renderDrill, type DrillReport } from "../lab/drill/drill-report.js";
+import { drillDatabase } from "../lab/drill/restore-database.js";
+import { drillEtcd } from "../lab/drill/restore-etcd.js";
+import {
+  drillArchiveTimeoutMs,
+  drillSnapshotIntervalMs,
+  drillMeasuredFile,
+} from "../lab/drill/drill-defaults.js";
 import { renderDoctor, renderDown, renderReport, renderStatus, renderUp } from "../lab/report.js";
 import { runScenario } from "../lab/runner.js";
 import { defaultMeasureScenario, loadScenarioFile } from "../lab/scenario.js";
@@ -515,6 +524,113 @@ export function registerLab(program: Command, io: Io, setExit: (code: number) =>
     .option("--out <file>", "where to write the timings", "hlab-measured.json")
     .option("--json", "print the report as JSON")
     .action((opts: LabSelect & { json?: boolean; out?: string }) => runAction(undefined, opts, true));
+
+  const drill = lab
+    .command("drill")
+    .description("rehearse a disaster: back up, destroy, restore with the real tools, measure RTO and RPO");
+  drill
+    .command("restore")
+    .description(
+      "while numbered writes flow: back up a database (pgBackRest to another lab machine, WAL archived) or etcd (snapshot), destroy every member, restore, measure RTO and RPO beside the plan's prediction",
+    )
+    .argument("<what>", "a database of the spec, or `etcd`")
+    .option("--lab <id>", "the lab (default: the only one up)")
+    .option("--write <duration>", "how long writes flow after the backup before the disaster", "15s")
+    .option(
+      "--archive-timeout <duration>",
+      "PostgreSQL's archive_timeout for the drill (default: the plan's)",
+    )
+    .option(
+      "--to <duration>",
+      "point-in-time restore: to this long after the base backup ended (pgBackRest --type=time)",
+    )
+    .option(
+      "--snapshot-interval <duration>",
+      "etcd: the snapshot schedule's interval, the predicted RPO (default: the plan's)",
+    )
+    .option("--timeout <duration>", "give up waiting for the restored service after this long", "180s")
+    .option("--measured <file>", "also write the measured recovery figures for `hlab plan --measured`")
+    .option("--json", "print the report as JSON")
+    .action(
+      async (
+        what: string,
+        opts: LabSelect & {
+          write: string;
+          archiveTimeout?: string;
+          to?: string;
+          snapshotInterval?: string;
+          timeout: string;
+          measured?: string;
+          json?: boolean;
+        },
+      ) => {
+        requireRoot();
+        const writeMs = durationOption("--write", opts.write, 1000, 3_600_000);
+        const timeoutMs = durationOption("--timeout", opts.timeout, 10_000, 3_600_000);
+        const toMs = opts.to !== undefined ? durationOption("--to", opts.to, 100, 3_600_000) : undefined;
+        const archive =
+          opts.archiveTimeout !== undefined
+            ? durationOption("--archive-timeout", opts.archiveTimeout, 1000, 3_600_000)
+            : undefined;
+        const interval =
+          opts.snapshotInterval !== undefined
+            ? durationOption("--snapshot-interval", opts.snapshotInterval, 1000, 31 * 86_400_000)
+            : undefined;
+        if (opts.measured && existsSync(opts.measured) && statSync(opts.measured).isDirectory())
+          throw new UsageError(
+            `${opts.measured} is a directory`,
+            "give a file name for the measured figures",
+          );
+        const state = await selectLab(opts);
+        const model = await loadModel(io, state.spec);
+        if (!model) return setExit(EXIT_FINDINGS);
+        const names = [...state.plan.databases.map((d) => d.name), ...(state.plan.etcd ? ["etcd"] : [])];
+        if (!names.includes(what))
+          throw new UsageError(
+            `nothing called \`${what}\` to restore in lab ${state.id}`,
+            names.length
+              ? didYouMean(what, names, "it can restore:")
+              : "this lab runs no database and no etcd",
+          );
+        if (what === "etcd" && (toMs !== undefined || archive !== undefined))
+          throw new UsageError(
+            "--to and --archive-timeout are for a database",
+            "etcd restores its snapshot as it was",
+          );
+        const progress = opts.json ? undefined : (l: string): void => io.err(`  ${l}`);
+        let report: DrillReport;
+        try {
+          report =
+            what === "etcd"
+              ? await drillEtcd(state, model, {
+                  writeMs,
+                  snapshotIntervalMs: interval ?? drillSnapshotIntervalMs(model),
+                  timeoutMs,
+                  progress,
+                })
+              : await drillDatabase(state, model, what, {
+                  writeMs,
+                  archiveTimeoutMs: archive ?? drillArchiveTimeoutMs(model, what),
+                  pointInTimeMs: toMs,
+                  timeoutMs,
+                  progress,
+                });
+        } catch (err) {
+          if (err instanceof DrillError) throw new UsageError(err.message, err.hint);
+          throw err;
+        }
+        io.out(opts.json ? JSON.stringify(report, null, 2) : renderDrill(report));
+        if (opts.measured) {
+          const file = drillMeasuredFile([report], `hlab lab drill restore ${what} on ${state.spec}`);
+          await writeOwnedFile(opts.measured, JSON.stringify(file, null, 2) + "\n");
+          if (!opts.json)
+            io.out(
+              `measured recovery figures written to ${opts.measured} (use: hlab plan --measured ${opts.measured})`,
+            );
+        }
+        setExit(report.verdict.ok ? EXIT_OK : EXIT_FINDINGS);
+      },
+    );
 
   lab
     .command("down")

@@ -241,7 +241,8 @@ async function powerOn(s: LabState, nodes: string[]): Promise<void> {
   );
 }
 
-async function restart(s: LabState, keys: string[]): Promise<void> {
+/** Starts recorded daemons again (stopping what is left of them first), in `lab up`'s order. */
+export async function restart(s: LabState, keys: string[]): Promise<void> {
   const launches = s.launches.filter((l) => keys.includes(l.key));
   // In `lab up`'s order: etcd first (the others keep their state in it; no wait: they retry, as
   // after a real boot), corosync-qdevice last, once its corosync answers (it reads its config there).

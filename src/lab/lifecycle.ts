@@ -383,8 +383,10 @@ async function layOut(runDir: string, builds: DaemonBuild[]): Promise<void> {
       }
       for (const f of s.files) await writeOwnedFile(join(s.source, f.name), f.content, f.mode);
     }
+    // A bind of one of its own files (pgBackRest's /etc/pgbackrest.conf) is a file, not a folder.
     for (const bind of b.launch?.binds ?? [])
-      await mkdir(bind.source, { recursive: true }).catch(() => undefined);
+      if (!b.files.some((f) => f.path === bind.source))
+        await mkdir(bind.source, { recursive: true }).catch(() => undefined);
     for (const f of b.files) {
       await writeOwnedFile(f.path, f.content, f.mode);
       if (f.owner) {

@@ -3,7 +3,8 @@
 import { K3S_API_PORT } from "../topology/ports.js";
 import type { LabPlan } from "./lab-plan.js";
 
-export type ProbeKind = "http" | "api-write" | "api-read" | "sql";
+/** `wal`: the primary's current WAL file and the last one archived (restore drills bound their RPO by it). */
+export type ProbeKind = "http" | "api-write" | "api-read" | "sql" | "wal";
 
 export interface ProbeTarget {
   /** Stable id shown in reports: `http:grafana`, `api:write`, `sql:app-db`. */
@@ -15,6 +16,10 @@ export interface ProbeTarget {
   host?: string;
   /** The VIP this probe goes through, when it goes through one. */
   vip?: string;
+  /** API writes: record each write's number (restore drills; `lab run` does not need them). */
+  numbered?: boolean;
+  /** Probe every this many ms instead of the prober's interval (the `wal` probe needs less). */
+  everyMs?: number;
   /** SQL: credentials (a throwaway password living in the run directory only). */
   sql?: { user: string; password: string; database: string };
 }
@@ -37,8 +42,11 @@ export interface ProbeRecord {
   ok: 0 | 1;
   /** Error text on failure. */
   e?: string;
-  /** SQL: the sequence number written. */
+  /** SQL and API writes: the sequence number written. */
   q?: number;
+  /** `wal`: the primary's current WAL file and the last archived one (pg_stat_archiver). */
+  w?: string;
+  a?: string;
 }
 
 export const PROBE_INTERVAL_MS = 50;

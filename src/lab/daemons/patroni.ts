@@ -4,11 +4,12 @@
 // STAND-IN with the same failover semantics (a leader lease in the cluster's store, a synchronous
 // standby, clients following the primary through a service); Patroni's timings are its own
 // defaults unless the lab is told otherwise. PostgreSQL refuses root: Patroni runs as postgres.
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { stringify } from "yaml";
 import { intToIp, parseCidr } from "../../model/ip.js";
 import type { LabDaemon, LabDatabase } from "../lab-plan.js";
-import { baseLaunch, emptyBuild, type DaemonBuild, type DaemonContext } from "./context.js";
+import { backupLayout, PGBACKREST_CONF } from "../drill/pgbackrest-config.js";
+import { baseLaunch, emptyBuild, type DaemonBuild, type DaemonContext, type LabFile } from "./context.js";
 
 export const PATRONI_PORT = 8008;
 export const PG_USER = "postgres";
@@ -24,17 +25,70 @@ export function buildPatroni(ctx: DaemonContext, d: LabDaemon): DaemonBuild {
   if (!ctx.pgBinDir) return emptyBuild("PostgreSQL is not installed (no /usr/lib/postgresql/*/bin/postgres)");
   const dir = dbDir(ctx, db.name, d.node);
   const path = join(dir, "patroni.yml");
+  const backup = backupFiles(ctx, db.name, d.node);
+  const launch = { ...baseLaunch(ctx, d, "patroni", [path]), user: PG_USER };
+  if (backup) launch.binds = [{ source: backup.config.path, target: PGBACKREST_CONF }];
   return {
-    launch: { ...baseLaunch(ctx, d, "patroni", [path]), user: PG_USER },
-    files: [{ path, content: patroniConfig(ctx, db, me, dir), mode: 0o600, owner: PG_USER }],
+    launch,
+    files: [
+      { path, content: patroniConfig(ctx, db, me, dir), mode: 0o600, owner: PG_USER },
+      ...(backup ? [backup.config] : []),
+    ],
     dirs: [
       { path: join(ctx.runDir, "pg", db.name), mode: 0o755 },
       { path: dir, owner: PG_USER, mode: 0o700 },
       { path: join(dir, "sock"), owner: PG_USER, mode: 0o700 },
+      ...(backup?.dirs ?? []).map((p) => ({ path: p, owner: PG_USER, mode: 0o700 })),
     ],
     shadows: [],
-    adjustments: ["patroni: run as postgres (runuser); data, socket and config in the lab's run directory"],
+    adjustments: [
+      "patroni: run as postgres (runuser); data, socket and config in the lab's run directory",
+      ...(backup
+        ? [
+            `pgBackRest (lab-generated, for \`lab drill restore\`): each member's file bind-mounted over ${PGBACKREST_CONF}; archive_mode on, archive_command empty (WAL kept) until a drill sets it`,
+          ]
+        : []),
+    ],
   };
+}
+
+/** The member's pgBackRest file, when pgBackRest is installed (its package ships /etc/pgbackrest.conf). */
+function backupFiles(
+  ctx: DaemonContext,
+  dbName: string,
+  node: string,
+): { config: LabFile; dirs: string[] } | undefined {
+  if (!ctx.exists(PGBACKREST_CONF)) return undefined;
+  const db = ctx.plan.databases.find((x) => x.name === dbName)!;
+  // One file per node: a node in two databases keeps the first one's (pgBackRest's own limit of
+  // one /etc/pgbackrest.conf per machine would want both stanzas in it).
+  if (ctx.plan.databases.find((x) => x.members.some((m) => m.node === node))?.name !== dbName)
+    return undefined;
+  const member = backupLayout(ctx.plan, ctx.runDir, db)?.members.find((m) => m.node === node);
+  if (!member) return undefined;
+  return {
+    config: { path: member.config, content: member.content, mode: 0o600, owner: PG_USER },
+    dirs: [dirname(member.config), ...member.dirs],
+  };
+}
+
+/**
+ * The member's Patroni configuration with a custom bootstrap that restores from a backup instead of
+ * running initdb (Patroni's documented "bootstrap.method" with `keep_existing_recovery_conf`: the
+ * restore tool writes the recovery settings), for the first member started after a disaster, once
+ * the cluster's keys are gone from the store. Patroni reads `bootstrap` only for a new cluster.
+ */
+export function patroniRestoreConfig(
+  ctx: DaemonContext,
+  dbName: string,
+  node: string,
+  command: string,
+): { path: string; content: string } | undefined {
+  const db = ctx.plan.databases.find((x) => x.name === dbName);
+  const me = db?.members.find((m) => m.node === node);
+  if (!db || !me) return undefined;
+  const dir = dbDir(ctx, db.name, node);
+  return { path: join(dir, "patroni.yml"), content: patroniConfig(ctx, db, me, dir, command) };
 }
 
 function patroniConfig(
@@ -42,6 +96,7 @@ function patroniConfig(
   db: LabDatabase,
   me: { node: string; address: string },
   dir: string,
+  restoreCommand?: string,
 ): string {
   const net = ctx.plan.nodes
     .find((n) => n.name === me.node)
@@ -75,10 +130,20 @@ function patroniConfig(
             wal_keep_size: "64MB",
             shared_buffers: "16MB",
             password_encryption: "md5",
+            // WAL is kept for an archive from the start (archive_mode needs a restart to change); an
+            // empty archive_command archives nothing and recycles nothing until a drill sets it
+            // (PostgreSQL 15 docs, archive_command: "WAL archiving is temporarily disabled").
+            ...(ctx.exists(PGBACKREST_CONF) ? { archive_mode: "on", archive_command: "" } : {}),
           },
         },
       },
       initdb: [{ encoding: "UTF8" }, { locale: "C" }],
+      ...(restoreCommand
+        ? {
+            method: "restore",
+            restore: { command: restoreCommand, keep_existing_recovery_conf: true, no_params: true },
+          }
+        : {}),
     },
     postgresql: {
       listen: `${me.address},127.0.0.1:5432`,

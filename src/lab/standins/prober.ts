@@ -41,7 +41,10 @@ function httpProbe(
   });
 }
 
-async function attempt(t: ProbeTarget, timeoutMs: number, seq: number): Promise<void> {
+/** What a probe learnt beyond success (the `wal` probe's WAL files). */
+type Extra = Pick<ProbeRecord, "w" | "a">;
+
+async function attempt(t: ProbeTarget, timeoutMs: number, seq: number): Promise<Extra | void> {
   switch (t.kind) {
     case "http": {
       const status = await httpProbe(t, timeoutMs, "GET", "/");
@@ -74,6 +77,22 @@ async function attempt(t: ProbeTarget, timeoutMs: number, seq: number): Promise<
       );
       return;
     }
+    case "wal": {
+      const s = t.sql!;
+      const r = await pgQuery(
+        {
+          host: t.address,
+          port: t.port,
+          user: s.user,
+          password: s.password,
+          database: s.database,
+          timeoutMs,
+        },
+        "SELECT pg_walfile_name(pg_current_wal_lsn()), last_archived_wal FROM pg_stat_archiver",
+      );
+      const row = r.rows[0] ?? [];
+      return { w: row[0] ?? undefined, a: row[1] ?? undefined };
+    }
   }
 }
 
@@ -92,9 +111,11 @@ function main(): void {
       inFlight++;
       const s = Date.now();
       const q = t.kind === "sql" || t.kind === "api-write" ? ++seq : undefined;
+      // API writes say their number too when asked (restore drills read back which one survived).
+      const tell = t.kind === "sql" || (t.kind === "api-write" && t.numbered);
       attempt(t, cfg.timeoutMs, q ?? 0)
         .then(
-          () => emit({ i, s, d: Date.now() - s, ok: 1, ...(t.kind === "sql" ? { q } : {}) }),
+          (extra) => emit({ i, s, d: Date.now() - s, ok: 1, ...(tell ? { q } : {}), ...(extra ?? {}) }),
           (err: Error) =>
             emit({
               i,
@@ -102,14 +123,14 @@ function main(): void {
               d: Date.now() - s,
               ok: 0,
               e: err.message.slice(0, 80),
-              ...(t.kind === "sql" ? { q } : {}),
+              ...(tell ? { q } : {}),
             }),
         )
         .finally(() => inFlight--);
     };
     // Targets start a little apart so their connections do not all land in the same millisecond.
     setTimeout(
-      () => setInterval(tick, cfg.intervalMs),
+      () => setInterval(tick, t.everyMs ?? cfg.intervalMs),
       (i * cfg.intervalMs) / Math.max(1, cfg.targets.length),
     );
   });

@@ -18,7 +18,6 @@ import { runDoctor } from "../lab/doctor.js";
 import { probeExposure, renderExposureProbes } from "../lab/exposure-probe.js";
 import { labDown, labsOfSpec, labUp, readableLabs, recordedAlive, waitFor } from "../lab/lifecycle.js";
 import { measuredTimings } from "../lab/measured-file.js";
-import { DrillError } from "../lab/drill/drill-common.js";
 import { renderDrill, type DrillReport } from "../lab/drill/drill-report.js";
 import { drillDatabase } from "../lab/drill/restore-database.js";
 import { drillEtcd } from "../lab/drill/restore-etcd.js";
@@ -598,27 +597,21 @@ export function registerLab(program: Command, io: Io, setExit: (code: number) =>
             "etcd restores its snapshot as it was",
           );
         const progress = opts.json ? undefined : (l: string): void => io.err(`  ${l}`);
-        let report: DrillReport;
-        try {
-          report =
-            what === "etcd"
-              ? await drillEtcd(state, model, {
-                  writeMs,
-                  snapshotIntervalMs: interval ?? drillSnapshotIntervalMs(model),
-                  timeoutMs,
-                  progress,
-                })
-              : await drillDatabase(state, model, what, {
-                  writeMs,
-                  archiveTimeoutMs: archive ?? drillArchiveTimeoutMs(model, what),
-                  pointInTimeMs: toMs,
-                  timeoutMs,
-                  progress,
-                });
-        } catch (err) {
-          if (err instanceof DrillError) throw new UsageError(err.message, err.hint);
-          throw err;
-        }
+        const report: DrillReport =
+          what === "etcd"
+            ? await drillEtcd(state, model, {
+                writeMs,
+                snapshotIntervalMs: interval ?? drillSnapshotIntervalMs(model),
+                timeoutMs,
+                progress,
+              })
+            : await drillDatabase(state, model, what, {
+                writeMs,
+                archiveTimeoutMs: archive ?? drillArchiveTimeoutMs(model, what),
+                pointInTimeMs: toMs,
+                timeoutMs,
+                progress,
+              });
         io.out(opts.json ? JSON.stringify(report, null, 2) : renderDrill(report));
         if (opts.measured) {
           const file = drillMeasuredFile([report], `hlab lab drill restore ${what} on ${state.spec}`);

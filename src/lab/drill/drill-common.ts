@@ -3,6 +3,7 @@
 // happens here), one-shot tools run as a node would run them, and SQL through the service address.
 import { mkdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
+import { UserError } from "../../diagnostic/user-error.js";
 import { writeOwnedFile } from "../../emit/write.js";
 import { run, type RunResult } from "../../process/run.js";
 import { standinScript } from "../daemons/context.js";
@@ -20,12 +21,10 @@ import { clientRequest } from "../status.js";
 import { updateState, type LabState, type LaunchSpec, type ProcessRecord } from "../state.js";
 import type { ProbeRecord } from "../probe-target.js";
 
-export class DrillError extends Error {
-  constructor(
-    message: string,
-    readonly hint: string,
-  ) {
-    super(message);
+/** A drill that cannot go on (a missing tool, a lab not ready, a step that failed): said with a hint. */
+export class DrillError extends UserError {
+  constructor(message: string, hint: string) {
+    super(message, hint, "usage");
   }
 }
 

@@ -6,7 +6,15 @@ import type { EtcdDrillReport } from "./restore-etcd.js";
 export type DrillReport = DatabaseDrillReport | EtcdDrillReport;
 
 const s = (ms: number | null | undefined): string =>
-  ms === null || ms === undefined ? "-" : ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${Math.round(ms)} ms`;
+  ms === null || ms === undefined
+    ? "-"
+    : ms >= 3_600_000
+      ? `${+(ms / 3_600_000).toFixed(1)} h`
+      : ms >= 120_000
+        ? `${+(ms / 60_000).toFixed(1)} min`
+        : ms >= 1000
+          ? `${(ms / 1000).toFixed(2)} s`
+          : `${Math.round(ms)} ms`;
 
 /** The measured RTO against the prediction: within 30 %, or how far off. */
 export function rtoVerdict(measuredMs: number | null, predictedMs: number): string {
@@ -35,7 +43,8 @@ export function renderDrill(r: DrillReport): string {
     );
   }
   out.push("  steps after the disaster:");
-  for (const p of r.phases) out.push(`    +${s(p.ms).padStart(8)}  ${p.name}`);
+  for (const p of [...r.phases].sort((a, b) => a.ms - b.ms))
+    out.push(`    +${s(p.ms).padStart(8)}  ${p.name}`);
   out.push(
     "",
     "  measured                                   predicted",

@@ -10,7 +10,7 @@ import { mkdir, readFile, rm } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { writeOwnedFile } from "../../emit/write.js";
 import type { Model } from "../../model/model.js";
-import { run } from "../../process/run.js";
+import { run, signalProcess } from "../../process/run.js";
 import { shellWords } from "../../util/shell-quote.js";
 import { restart } from "../chaos.js";
 import { daemonKey, PATRONI_DEFAULTS } from "../daemons/context.js";
@@ -458,13 +458,7 @@ async function destroy(state: LabState, db: LabDatabase): Promise<{ at: number; 
   const at = Date.now();
   await Promise.all(patroni.map((p) => signalRecorded(p, "SIGKILL")));
   for (let round = 0, pids = first; round < 20 && pids.length; round++, pids = await gather()) {
-    for (const pid of pids) {
-      try {
-        process.kill(pid, "SIGKILL");
-      } catch {
-        // gone
-      }
-    }
+    for (const pid of pids) signalProcess(pid, "SIGKILL");
     await sleep(20);
   }
   for (const m of db.members) {

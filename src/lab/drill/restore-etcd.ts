@@ -18,6 +18,7 @@ import { signalRecorded } from "../launcher.js";
 import { waitFor } from "../lifecycle.js";
 import { execIn } from "../netns.js";
 import { probeTargets } from "../probe-target.js";
+import { etcdStatus } from "../status.js";
 import { readState, updateState, type LabState } from "../state.js";
 import { measureRestore, type RestoreMeasurement } from "./drill-measure.js";
 import { DrillError, mustSucceed, sleep, startWriter } from "./drill-common.js";
@@ -103,9 +104,17 @@ export async function drillEtcd(
     say(`numbered writes flowing through the API address ${write.address}:${write.port} every 50 ms`);
     await sleep(2000);
     const path = join(dir, `snapshot-${Date.now()}.db`);
+    // etcdctl saves from one member: the leader, as K3s's etcd-snapshot does from the server it runs on.
+    const leader = (await etcdStatus(plan))?.leader;
+    const from = etcd.members.find((m) => m.node === leader) ?? etcd.members[0]!;
     const t0 = Date.now();
     mustSucceed(
-      await execIn(ns(node), "etcdctl", ["--endpoints", endpoints, "snapshot", "save", path], 60_000),
+      await execIn(
+        ns(node),
+        "etcdctl",
+        ["--endpoints", `http://${from.address}:2379`, "snapshot", "save", path],
+        60_000,
+      ),
       "etcdctl snapshot save",
       "etcd must have quorum: `hlab lab status`",
     );
@@ -206,7 +215,7 @@ export async function drillEtcd(
       tool: "etcdctl snapshot restore (etcd 3.4: no etcdutl)",
       snapshot: {
         node,
-        from: endpoints,
+        from: `${from.node} (${from.address})`,
         path,
         bytes: st.totalSize,
         revision: st.revision,

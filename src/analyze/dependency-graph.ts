@@ -46,12 +46,35 @@ export interface DependencyGraph {
   databases: Map<string, Expr>;
   /** Each VIP with what each candidate and each dependency needs, for "who holds it now". */
   vips: VipExprs[];
+  /** The leaders this graph was built from (empty: the first candidates). */
+  current: CurrentLeaders;
 }
 
 export interface VipExprs {
   vip: Vip;
   candidates: Map<string, Expr>;
   needs: Map<VipDependency, Expr>;
+}
+
+/**
+ * Who leads each layer right now, when it is known (a running lab, later the real cluster). The
+ * design says only who may lead; a failover costs something only when the leader is lost, so a
+ * prediction about a running system starts from its actual leaders. Absent: the first candidate
+ * in takeover order, as on a fresh start.
+ */
+export interface CurrentLeaders {
+  /** VIP address -> the guest holding it. */
+  vips?: Record<string, string | undefined>;
+  /** The K3s server whose etcd member leads. */
+  etcd?: string;
+  /** Database -> the guest of its primary. */
+  databases?: Record<string, string | undefined>;
+}
+
+/** `names` with `leader` first (when it is one of them), the rest in their order. */
+export function leaderFirst(names: readonly string[], leader: string | undefined): string[] {
+  if (!leader || !names.includes(leader)) return [...names];
+  return [leader, ...names.filter((n) => n !== leader)];
 }
 
 export const KUBERNETES_API = "kubernetes-api";
@@ -100,6 +123,7 @@ export function haRestartTargets(model: Model, guest: Guest): string[] {
 export function buildDependencyGraph(
   model: Model,
   costs: FailoverCosts = new FailoverCosts(model),
+  current: CurrentLeaders = {},
 ): DependencyGraph {
   const b = new ExprBuilder();
   const components = modelComponents(model);
@@ -198,7 +222,7 @@ export function buildDependencyGraph(
     return e;
   };
 
-  const servers = k8s ? byAvailability(model, k8s.servers) : [];
+  const servers = k8s ? leaderFirst(byAvailability(model, k8s.servers), current.etcd) : [];
   const controlPlane = ((): Expr | undefined => {
     if (!k8s || servers.length === 0) return undefined;
     if (k8s.datastore === "sqlite") return guestPath(k8s.servers[0]!);
@@ -214,7 +238,10 @@ export function buildDependencyGraph(
   const lbFront = (lb: LoadBalancer, backends: readonly string[]): Expr =>
     b.all([
       b.any(
-        lb.guests.map((g) => ({ expr: guestPath(g), switchMs: costs.vrrpTakeover(lb) })),
+        leaderFirst(lb.guests, current.vips?.[lb.vip]).map((g) => ({
+          expr: guestPath(g),
+          switchMs: costs.vrrpTakeover(lb),
+        })),
         `VRRP takeover (${lb.name})`,
         "vrrp.failover",
       ),
@@ -233,7 +260,10 @@ export function buildDependencyGraph(
     b.all([
       ...vip.needs.map(needsExpr),
       b.any(
-        byAvailability(model, vip.candidates).map((s) => ({ expr: guestPath(s), switchMs: costs.kubeVip() })),
+        leaderFirst(byAvailability(model, vip.candidates), current.vips?.[vip.address]).map((s) => ({
+          expr: guestPath(s),
+          switchMs: costs.kubeVip(),
+        })),
         "kube-vip lease takeover",
         "kubevip.failover",
       ),
@@ -242,7 +272,7 @@ export function buildDependencyGraph(
     const lb = model.loadBalancers.find((l) => l.name === vip.loadBalancer);
     if (lb) return lbFront(lb, backends);
     return b.any(
-      byAvailability(model, vip.candidates).map((s) => ({
+      leaderFirst(byAvailability(model, vip.candidates), current.vips?.[vip.address]).map((s) => ({
         expr: guestPath(s),
         switchMs: costs.ms("vrrp.failover"),
       })),
@@ -369,7 +399,7 @@ export function buildDependencyGraph(
 
   const databaseExpr = (db: Database, notes: string[]): Expr => {
     if (db.engine === "patroni") {
-      const members = byAvailability(model, db.guests);
+      const members = leaderFirst(byAvailability(model, db.guests), current.databases?.[db.name]);
       const k = majority(members.length);
       notes.push(`database ${db.name}: Patroni on ${members.length} guest(s), its DCS needs ${k}`);
       return b.kofn(
@@ -380,7 +410,10 @@ export function buildDependencyGraph(
         "patroni.failover",
       );
     }
-    const nodes = byAvailability(model, placement.databases.get(db.name) ?? []);
+    const nodes = leaderFirst(
+      byAvailability(model, placement.databases.get(db.name) ?? []),
+      current.databases?.[db.name],
+    );
     if (nodes.length === 0) return b.FALSE;
     const k = db.synchronous && nodes.length >= 2 ? 2 : 1;
     notes.push(
@@ -492,6 +525,7 @@ export function buildDependencyGraph(
       candidates: new Map(vip.candidates.map((c) => [c, guestPath(c)])),
       needs: new Map(vip.needs.map((d) => [d, needsExpr(d)])),
     })),
+    current,
   };
 }
 

@@ -3,7 +3,12 @@
 // through which steps) or is down until the repair.
 import type { Model } from "../model/model.js";
 import { resolveFailure } from "./components.js";
-import { buildDependencyGraph, type DependencyGraph } from "./dependency-graph.js";
+import {
+  buildDependencyGraph,
+  leaderFirst,
+  type CurrentLeaders,
+  type DependencyGraph,
+} from "./dependency-graph.js";
 import { FailoverCosts, type TimingOverrides } from "./failover-costs.js";
 import { failureOutcome } from "./failure-outcome.js";
 import { displayName, msText } from "./format.js";
@@ -57,7 +62,7 @@ export function whatIfGraph(
     address: v.vip.address,
     holder:
       holderAfter(
-        v.vip,
+        { ...v.vip, candidates: leaderFirst(v.vip.candidates, graph.current.vips?.[v.vip.address]) },
         (c) => !upAfter(v.candidates.get(c)),
         (d) => upAfter(v.needs.get(d)),
       ) ?? null,
@@ -92,7 +97,8 @@ export function whatIf(
   model: Model,
   failures: readonly string[],
   timings: TimingOverrides = {},
+  current: CurrentLeaders = {},
 ): WhatIfResult {
-  const graph = buildDependencyGraph(model, new FailoverCosts(model, timings));
+  const graph = buildDependencyGraph(model, new FailoverCosts(model, timings), current);
   return whatIfGraph(model, graph, resolveFailures(model, failures));
 }

@@ -4,6 +4,7 @@
 import type { Model } from "../model/model.js";
 import {
   compareStates,
+  leadersOf,
   measuredState,
   planFailures,
   plannedStates,
@@ -50,12 +51,21 @@ function scenarioOf(f: FidelityFault, windowMs: number): Scenario {
   };
 }
 
-/** The longest outage each probe saw while the fault was on, over every step of the scenario. */
-function measuredByTarget(report: LabReport): Map<string, number | null> {
-  const out = new Map<string, number | null>(report.targets.map((t) => [t.id, null]));
+interface Measured {
+  /** The longest outage while the fault was on, over every step of the scenario. */
+  ms: number | null;
+  /** Still failing when a step of the fault was undone. */
+  outAtRestore: boolean;
+}
+
+function measuredByTarget(report: LabReport): Map<string, Measured> {
+  const out = new Map<string, Measured>(report.targets.map((t) => [t.id, { ms: null, outAtRestore: false }]));
   for (const f of report.faults)
-    for (const r of f.rows)
-      if (r.measuredMs !== null) out.set(r.target, Math.max(out.get(r.target) ?? 0, r.measuredMs));
+    for (const r of f.rows) {
+      const m = out.get(r.target)!;
+      if (r.measuredMs !== null) m.ms = Math.max(m.ms ?? 0, r.measuredMs);
+      m.outAtRestore ||= r.outAtRestore;
+    }
   return out;
 }
 
@@ -88,16 +98,19 @@ export async function runFidelity(
     say(`${label} for ${opts.windowMs / 1000} s`);
     const report = await runScenario(current, model, scenarioOf(fault, opts.windowMs), { progress: say });
     const measured = measuredByTarget(report);
-    const planned = plannedStates(model, failures, [...measured.keys()], opts.windowMs);
+    // The plan starts from the leaders the lab had when the fault struck, not the first candidates.
+    const before = report.faults[0]?.before;
+    const leaders = before ? leadersOf(before) : {};
+    const planned = plannedStates(model, failures, [...measured.keys()], opts.windowMs, leaders);
     const standin = (id: string): string | undefined =>
       id.startsWith("sql:") &&
       model.databases.find((d) => `sql:${d.name}` === id)?.engine === "cloudnative-pg"
         ? "Patroni stands in for CloudNativePG: state compared, time not"
         : undefined;
-    const rows = [...measured.entries()].flatMap(([id, ms]) => {
+    const rows = [...measured.entries()].flatMap(([id, m]) => {
       const p = planned.get(id);
       if (!p) return [];
-      return [compareStates(id, p, measuredState(ms, opts.windowMs), standin(id))];
+      return [compareStates(id, p, measuredState(m.ms, opts.windowMs, m.outAtRestore), standin(id))];
     });
     out.push({ fault, label, rows, windowMs: opts.windowMs });
   }

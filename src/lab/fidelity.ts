@@ -4,7 +4,7 @@
 // as the fault lasts: the lab cannot wait six minutes for a pod to be rescheduled, and neither can
 // a user), and compared: the set of services down must be the same, and a failover within 20 % of
 // the plan (or one probe interval for sub-second ones).
-import { buildDependencyGraph } from "../analyze/dependency-graph.js";
+import { buildDependencyGraph, type CurrentLeaders } from "../analyze/dependency-graph.js";
 import { failureOutcome } from "../analyze/failure-outcome.js";
 import { resolveFailures, whatIfGraph } from "../analyze/what-if.js";
 import type { Model } from "../model/model.js";
@@ -55,8 +55,9 @@ export function plannedStates(
   failures: readonly string[],
   probes: readonly string[],
   windowMs: number,
+  current: CurrentLeaders = {},
 ): Map<string, ProbeState> {
-  const graph = buildDependencyGraph(model);
+  const graph = buildDependencyGraph(model, undefined, current);
   const failed = resolveFailures(model, failures);
   const w = whatIfGraph(model, graph, failed);
   const byService = new Map(w.services.map((s) => [s.name, s]));
@@ -83,12 +84,30 @@ function inWindow(status: "up" | "fails-over" | "down", ms: number | null, windo
 
 /**
  * What the probes saw during a fault of `durationMs`: nothing longer than two probe intervals is
- * "up" (a lost probe or two is noise), an outage that lasted until the fault was undone is "down".
+ * "up" (a lost probe or two is noise); an outage still on when the fault was undone is "down",
+ * however late it began (kube-vip keeps its VIP for the renew deadline after etcd loses quorum,
+ * then drops it: down, not a failover).
  */
-export function measuredState(measuredMs: number | null, durationMs: number): ProbeState {
+export function measuredState(
+  measuredMs: number | null,
+  durationMs: number,
+  outAtRestore = false,
+): ProbeState {
+  if (outAtRestore) return { state: "down" };
   if (measuredMs === null || measuredMs <= 2 * PROBE_INTERVAL_MS) return { state: "up" };
   if (measuredMs >= durationMs - 2 * PROBE_INTERVAL_MS) return { state: "down" };
   return { state: "fails-over", ms: measuredMs };
+}
+
+/** The lab's leaders before a fault, in the plan's terms (the one holder of each VIP). */
+export function leadersOf(snapshot: {
+  holders: Record<string, string[]>;
+  etcdLeader?: string;
+  primaries: Record<string, string | undefined>;
+}): CurrentLeaders {
+  const vips: Record<string, string | undefined> = {};
+  for (const [vip, nodes] of Object.entries(snapshot.holders)) if (nodes.length === 1) vips[vip] = nodes[0];
+  return { vips, etcd: snapshot.etcdLeader, databases: { ...snapshot.primaries } };
 }
 
 /** `standin`: the lab runs a stand-in on this path, so its time is not the design's: state only. */

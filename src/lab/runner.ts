@@ -77,6 +77,8 @@ export interface FaultReport {
     measuredMs: number | null;
     outages: number;
     afterRestoreMs: number | null;
+    /** The probe was failing when the fault was undone: down for the rest of the fault. */
+    outAtRestore: boolean;
   }[];
 }
 
@@ -539,6 +541,9 @@ export function buildReport(x: ReportInput): LabReport {
           measuredMs: longest(struck),
           outages: struck.length,
           afterRestoreMs: longest(undone),
+          outAtRestore:
+            d.restoredAt !== undefined &&
+            allOutages.some((o) => o.target === t.id && o.start <= d.restoredAt! && o.end >= d.restoredAt!),
         };
       });
       return {

@@ -8,6 +8,7 @@ import { test } from "node:test";
 import {
   compareStates,
   downMismatch,
+  leadersOf,
   measuredState,
   planFailures,
   plannedStates,
@@ -15,6 +16,7 @@ import {
 import { runFidelity } from "../../src/lab/fidelity-run.js";
 import { labDown, labUp } from "../../src/lab/lifecycle.js";
 import { readState, type LabState } from "../../src/lab/state.js";
+import { vipHolders } from "../../src/lab/status.js";
 import type { Model } from "../../src/model/model.js";
 import { loadSpecFile } from "../../src/spec/load.js";
 import { assertNothingLeft, ownStateDir, skipReason } from "./harness.js";
@@ -52,11 +54,28 @@ test("planned states: failovers longer than the window are down; two of three se
   assert.equal(planFailures(m, { kind: "loss", targets: ["pve-01"] }), undefined);
 });
 
+test("planned states start from the lab's leaders: losing a host that holds nothing is no failover", async () => {
+  const m = await model(SEED004);
+  const vip = "192.168.1.50";
+  const first = plannedStates(m, ["host:pve-02"], ["api:write"], 30_000);
+  assert.deepEqual(first.get("api:write"), { state: "up" }, "k3s-1 leads on a fresh start");
+  const leaders = leadersOf({ holders: { [vip]: ["k3s-2"] }, etcdLeader: "k3s-2", primaries: {} });
+  assert.deepEqual(leaders.vips, { [vip]: "k3s-2" });
+  const now = plannedStates(m, ["host:pve-02"], ["api:write"], 30_000, leaders);
+  assert.deepEqual(now.get("api:write"), { state: "fails-over", ms: 15_000 });
+  const other = plannedStates(m, ["host:pve-01"], ["api:write"], 30_000, leaders);
+  assert.deepEqual(other.get("api:write"), { state: "up" });
+  // Two holders at once (split brain) say nothing about who leads.
+  assert.deepEqual(leadersOf({ holders: { [vip]: ["k3s-1", "k3s-2"] }, primaries: {} }).vips, {});
+});
+
 test("measured states and the comparison: down means the whole window, times within 20 %", () => {
   assert.deepEqual(measuredState(null, 30_000), { state: "up" });
   assert.deepEqual(measuredState(80, 30_000), { state: "up" });
   assert.deepEqual(measuredState(29_950, 30_000), { state: "down" });
   assert.deepEqual(measuredState(16_000, 30_000), { state: "fails-over", ms: 16_000 });
+  // Out when the fault was undone: down, even when the outage began late (kube-vip's renew deadline).
+  assert.deepEqual(measuredState(18_000, 30_000, true), { state: "down" });
   const close = compareStates(
     "api:write",
     { state: "fails-over", ms: 15_000 },
@@ -84,12 +103,19 @@ test(
       const up = await labUp(m, SEED004, { readyTimeoutMs: 180_000 });
       state = up.state;
       assert.ok(up.ready, `the lab is ready (waiting for: ${up.waitingFor.join(", ")})`);
+      // The pair spares the host of the VIP's holder: kube-vip keeps the VIP there until its renew
+      // deadline, then drops it (the case the plan and the lab once disagreed on).
+      const holder = (await vipHolders(state.plan)).get("192.168.1.50")?.[0];
+      const spared = holder && m.guests.find((g) => g.name === holder)?.host;
+      const hostOf = (g: string): string => m.guests.find((x) => x.name === g)!.host;
+      const pair = m.kubernetes!.servers.map(hostOf).filter((h) => h !== spared);
+      assert.equal(pair.length, 2, `a holder on one of three hosts (${holder})`);
       const results = await runFidelity(
         state,
         m,
         [
           { kind: "guest-down", targets: ["k3s-3"] },
-          { kind: "host-down", targets: ["pve-01", "pve-02"] },
+          { kind: "host-down", targets: pair },
         ],
         { windowMs: 25_000 },
       );
@@ -103,8 +129,13 @@ test(
           r.label,
         );
       }
-      const pair = results[1]!.rows!;
-      assert.ok(pair.some((x) => x.target.startsWith("api:") && x.measured.state === "down"));
+      const rows = results[1]!.rows!;
+      assert.ok(rows.some((x) => x.target.startsWith("api:") && x.measured.state === "down"));
+      // Both faults are compared from the lab's leaders: the state matches too, not only the down set.
+      assert.deepEqual(
+        results.flatMap((r) => r.rows!.filter((x) => !x.stateMatch).map((x) => `${r.label} ${x.target}`)),
+        [],
+      );
     } finally {
       if (state) {
         const latest = (await readState(state.id)) ?? state;

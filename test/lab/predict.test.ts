@@ -131,6 +131,7 @@ test("measured timings: the median of each component's failovers, flaps and part
     measuredMs: ms,
     outages: 1,
     afterRestoreMs: null,
+    outAtRestore: false,
     predicted: { target: "t", ms: 1, partial: false, timing, because: "", ...extra },
   });
   const report = {

@@ -55,6 +55,7 @@ test("a run report names the stand-ins, the plan beside the measurement, split b
             measuredMs: 650,
             outages: 1,
             afterRestoreMs: 51,
+            outAtRestore: false,
           },
         ],
       },

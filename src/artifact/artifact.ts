@@ -49,6 +49,8 @@ export interface GenerateContext {
   publicKeys: ReadonlyMap<string, string>;
   /** Set by the build for the bootstrap scripts: which secret files go where. Never values. */
   secretInstalls?: readonly SecretInstall[];
+  /** Set by the build: the store files that hold a Kubernetes Secret, and its namespace. Never values. */
+  kubernetesSecrets?: readonly { file: string; namespace: string }[];
 }
 
 export interface Generator {

@@ -48,7 +48,14 @@ export function secretInstalls(
  */
 export function renderRepository(model: Model, ctx: GenerateContext): GeneratedFile[] {
   const first = generateAll(model, { publicKeys: ctx.publicKeys });
-  return generateAll(model, { ...ctx, secretInstalls: secretInstalls(secretRequests(model), first) });
+  const requests = secretRequests(model);
+  return generateAll(model, {
+    ...ctx,
+    secretInstalls: secretInstalls(requests, first),
+    kubernetesSecrets: requests.flatMap((r) =>
+      r.kubernetes ? [{ file: secretFilePath(r.name), namespace: r.kubernetes.namespace }] : [],
+    ),
+  });
 }
 
 export interface BuildOptions {

@@ -2,6 +2,7 @@
 // src/generate/ and one line here.
 import type { GenerateContext, GeneratedFile, Generator, SecretRequest } from "../artifact/artifact.js";
 import type { Model } from "../model/model.js";
+import { ansibleGenerator } from "../generate/ansible/ansible.js";
 import { cloudInitGenerator } from "../generate/cloud-init/cloud-init.js";
 import { clusterGenerator } from "../generate/cluster/cluster.js";
 import { corosyncGenerator } from "../generate/corosync/corosync.js";
@@ -29,6 +30,7 @@ export const GENERATORS: readonly Generator[] = [
   wireguardGenerator,
   dnsGenerator,
   clusterGenerator,
+  ansibleGenerator,
   repoReadmeGenerator,
 ];
 

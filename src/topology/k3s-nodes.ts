@@ -72,25 +72,49 @@ const K3S_SOURCE = "https://raw.githubusercontent.com/k3s-io/k3s";
  * writes the units. The service is enabled later by the bootstrap, once the token file is in place.
  */
 export function k3sInstallCommand(k8s: Kubernetes, role: K3sRole, arch: "amd64" | "arm64"): string {
-  const tag = encodeURIComponent(k8s.version);
-  const bin = arch === "amd64" ? "k3s" : `k3s-${arch}`;
-  const release = `${K3S_RELEASES}/${tag}`;
-  const env = [
-    `INSTALL_K3S_VERSION=${shellQuote(k8s.version)}`,
-    "INSTALL_K3S_SKIP_DOWNLOAD=true",
-    "INSTALL_K3S_SKIP_ENABLE=true",
-    "INSTALL_K3S_SKIP_START=true",
-    `INSTALL_K3S_EXEC=${shellQuote(role)}`,
-  ];
+  const d = k3sDownloads(k8s, role, arch);
+  const env = Object.entries(d.installEnv).map(([k, v]) => `${k}=${shellQuote(v)}`);
   return [
     "tmp=$(mktemp -d)",
-    `curl -fsSLo "$tmp/${bin}" ${shellQuote(`${release}/${bin}`)}`,
-    `curl -fsSLo "$tmp/sha256sum" ${shellQuote(`${release}/sha256sum-${arch}.txt`)}`,
-    `(cd "$tmp" && grep ' ${bin}$' sha256sum | sha256sum -c -)`,
-    `install -m 0755 "$tmp/${bin}" /usr/local/bin/k3s`,
-    `curl -fsSL ${shellQuote(`${K3S_SOURCE}/${tag}/install.sh`)} | ${env.join(" ")} sh -s -`,
+    `curl -fsSLo "$tmp/${d.binary}" ${shellQuote(d.binaryUrl)}`,
+    `curl -fsSLo "$tmp/sha256sum" ${shellQuote(d.checksumsUrl)}`,
+    `(cd "$tmp" && grep ' ${d.binary}$' sha256sum | sha256sum -c -)`,
+    `install -m 0755 "$tmp/${d.binary}" /usr/local/bin/k3s`,
+    `curl -fsSL ${shellQuote(d.installScriptUrl)} | ${env.join(" ")} sh -s -`,
     'rm -rf "$tmp"',
   ].join(" && ");
+}
+
+export interface K3sDownloads {
+  /** The binary's name in the release (and in its sha256sum file). */
+  binary: string;
+  binaryUrl: string;
+  /** The release's sha256sum-<arch>.txt, which lists the binary by that name. */
+  checksumsUrl: string;
+  /** install.sh of the same release tag. */
+  installScriptUrl: string;
+  /** install.sh's environment: only the units, no download, no enable, no start. */
+  installEnv: Record<string, string>;
+}
+
+/** What the pinned install downloads and how it runs install.sh: shared by cloud-init and Ansible. */
+export function k3sDownloads(k8s: Kubernetes, role: K3sRole, arch: "amd64" | "arm64"): K3sDownloads {
+  const tag = encodeURIComponent(k8s.version);
+  const binary = arch === "amd64" ? "k3s" : `k3s-${arch}`;
+  const release = `${K3S_RELEASES}/${tag}`;
+  return {
+    binary,
+    binaryUrl: `${release}/${binary}`,
+    checksumsUrl: `${release}/sha256sum-${arch}.txt`,
+    installScriptUrl: `${K3S_SOURCE}/${tag}/install.sh`,
+    installEnv: {
+      INSTALL_K3S_VERSION: k8s.version,
+      INSTALL_K3S_SKIP_DOWNLOAD: "true",
+      INSTALL_K3S_SKIP_ENABLE: "true",
+      INSTALL_K3S_SKIP_START: "true",
+      INSTALL_K3S_EXEC: role,
+    },
+  };
 }
 
 /** The systemd unit the install script creates for each role. */

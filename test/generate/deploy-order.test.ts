@@ -1,11 +1,11 @@
-// Walks every example's bootstrap scripts as an API server would see them: a fresh K3s serves its
+// Walks every example's bootstrap playbooks as an API server would see them: a fresh K3s serves its
 // built-in kinds; a chart's kinds are served once its HelmChart is applied, its helm-install Job has
 // completed (wait_chart), its CRDs are Established and, for webhook-validated kinds, the webhook's
 // workload has rolled out. Every object applied, and every kind a HelmChart's chart renders for its
 // values, must be served at that point; every wait must be for something that will happen.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { parseAllDocuments } from "yaml";
+import { parse, parseAllDocuments } from "yaml";
 import {
   chartKinds,
   K3S_KINDS,
@@ -97,40 +97,32 @@ class Cluster {
   }
 }
 
-/** The script's top-level commands (function bodies and loops aside), one per line. */
-function commands(script: string): string[] {
-  const out: string[] = [];
-  let depth = 0;
-  for (const line of script.split("\n")) {
-    if (/^\w+\(\) \{$/.test(line) || /; do$/.test(line)) depth++;
-    else if (line === "}" || line === "done") depth--;
-    else if (depth === 0 && line && !line.startsWith("#")) out.push(line);
-  }
-  return out;
-}
+type Task = { name: string; [module: string]: unknown };
+type K8sArgs = { src?: string; definition?: unknown; kind?: string; name?: string; namespace?: string };
 
-const unquote = (w: string): string => w.replace(/^'(.*)'$/, "$1");
+const REPO_PREFIX = "{{ playbook_dir }}/../";
 
-function walk(cluster: Cluster, path: string, script: string): void {
-  for (const c of commands(script)) {
-    const words = c.split(" ").map(unquote);
-    let m: RegExpExecArray | null;
-    if ((m = /^kubectl apply -f (\S+)$/.exec(c))) cluster.apply(path, unquote(m[1]!));
-    else if (words[0] === "wait_chart") cluster.waitChart(path, words[1]!);
-    else if (c.startsWith("kubectl wait --for=condition=Established"))
-      cluster.waitCrds(
-        path,
-        words.filter((w) => w.startsWith("crd/")).map((w) => w.slice(4)),
-      );
-    else if ((m = /^kubectl -n (\S+) rollout status (\S+)/.exec(c)))
-      cluster.rollout(unquote(m[1]!), unquote(m[2]!));
+/** Walks a playbook's tasks in order, as the API server sees them; returns the files applied. */
+function walk(cluster: Cluster, path: string, playbook: string): string[] {
+  const applied: string[] = [];
+  const plays = parse(playbook) as { tasks: Task[] }[];
+  for (const task of plays.flatMap((p) => p.tasks)) {
+    const apply = task["kubernetes.core.k8s"] as K8sArgs | undefined;
+    const info = task["kubernetes.core.k8s_info"] as K8sArgs | undefined;
+    if (apply?.src) {
+      applied.push(apply.src.replace(REPO_PREFIX, ""));
+      cluster.apply(path, applied.at(-1)!);
+    } else if (apply) assert.ok(apply.definition, `${path}: ${task.name}: neither a file nor a definition`);
+    else if (info?.kind === "Job") cluster.waitChart(path, info.name!.replace(/^helm-install-/, ""));
+    else if (info?.kind === "CustomResourceDefinition") cluster.waitCrds(path, [info.name!]);
+    else if (info) cluster.rollout(info.namespace!, `${info.kind!.toLowerCase()}/${info.name!}`);
     else
-      assert.doesNotMatch(
-        c,
-        /kubectl (apply|create|wait)/,
-        `${path}: a kubectl command the walk does not know: ${c}`,
+      assert.ok(
+        !Object.keys(task).some((k) => k.startsWith("kubernetes.core.")),
+        `${path}: a task the walk does not know: ${task.name}`,
       );
   }
+  return applied;
 }
 
 for (const file of EXAMPLES) {
@@ -138,14 +130,12 @@ for (const file of EXAMPLES) {
     const model = await exampleModel(file);
     const files = new Map(renderRepository(model, fixedContext(model)).map((f) => [f.path, f.content]));
     const cluster = new Cluster(files);
-    for (const path of ["bootstrap/4-storage-network.sh", "bootstrap/5-gitops.sh"])
-      if (files.has(path)) walk(cluster, path, files.get(path)!);
+    const applied = ["ansible/4-storage-network.yml", "ansible/5-gitops.yml"].flatMap((path) =>
+      files.has(path) ? walk(cluster, path, files.get(path)!) : [],
+    );
     assert.deepEqual(cluster.problems, []);
     // Every bootstrap file is applied: none is left for an Argo CD that reads Git from what it holds.
-    const applied = `${files.get("bootstrap/4-storage-network.sh") ?? ""}${files.get("bootstrap/5-gitops.sh") ?? ""}`;
-    for (const p of files.keys())
-      if (p.startsWith("cluster/bootstrap/"))
-        assert.match(applied, new RegExp(`kubectl apply -f ${p}\\n`), p);
+    for (const p of files.keys()) if (p.startsWith("cluster/bootstrap/")) assert.ok(applied.includes(p), p);
   });
 }
 

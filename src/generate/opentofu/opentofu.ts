@@ -366,7 +366,7 @@ export const opentofuGenerator: Generator = {
     if (haBody) out.push(file(model, "ha", haBody));
     out.push({
       path: `${TOFU_DIR}/.gitignore`,
-      content: `# ${generatedBy(model)}\n# State holds secrets of its own; keep it out of Git (or use a remote backend).\n.terraform/\n*.tfstate\n*.tfstate.*\n*.tfvars\ncrash.log\n`,
+      content: `# ${generatedBy(model)}\n# State holds secrets of its own; keep it out of Git (or use a remote backend).\n.terraform/\n*.tfstate\n*.tfstate.*\n*.tfvars\n*.tfplan\ncrash.log\n`,
     });
     return out;
   },

@@ -1,5 +1,5 @@
 // The generated repository's own README: what is in it, the machines, and the bootstrap in the five
-// phases of seed 004 with one command each (the scripts under bootstrap/).
+// phases of seed 004 with one Ansible command each (the playbooks under ansible/).
 import type { Model } from "../../model/model.js";
 import {
   generatedBy,
@@ -9,7 +9,8 @@ import {
 } from "../../artifact/artifact.js";
 import { BOOTSTRAP_DIR } from "../cluster/app-of-apps.js";
 import { PROVIDER_VERSION, TOFU_DIR } from "../opentofu/opentofu.js";
-import { bootstrapPhases, kubeconfigPath, type Phase } from "./bootstrap-scripts.js";
+import { deployPhases, kubeconfigPath, type Phase } from "./deploy-phases.js";
+import { INVENTORY, REQUIREMENTS } from "../ansible/paths.js";
 import { K3S_API_PORT } from "../../topology/ports.js";
 import { holderText, modelVips, vipFor } from "../../topology/vips.js";
 
@@ -56,7 +57,11 @@ function contents(model: Model, ctx: GenerateContext): string[] {
     ]);
   }
   rows.push(
-    ["bootstrap/", "One script per bootstrap phase (below)."],
+    [
+      "ansible/",
+      "The inventory (every machine, grouped by role) and one playbook per deploy phase (below); `requirements.yml` pins the collections.",
+    ],
+    ["bootstrap/", "One line per phase: runs its playbook (`./bootstrap/3-k3s.sh --check --diff`)."],
     [".hlab/manifest.json", "The files hlab owns: a rebuild rewrites or removes only those."],
   );
   return ["| path | what |", "|---|---|", ...rows.map(([p, w]) => `| \`${p}\` | ${w} |`)];
@@ -118,9 +123,19 @@ function readme(model: Model, ctx: GenerateContext, phases: Phase[]): string {
   lines.push(
     "## Bootstrap",
     "",
-    "Needs, on your machine: ssh (your key in ssh-agent), `sops` 3.8 or later, your age identity",
-    "(`hlab secrets init` creates one; `export SOPS_AGE_KEY_FILE=~/.config/hlab/age.key`), OpenTofu 1.6",
-    "or later, and kubectl. Every script can be run again; each phase needs the ones before it.",
+    "Needs, on your machine: Ansible (ansible-core 2.14 or later) with the pinned collections, ssh (your",
+    "key in ssh-agent), `sops` 3.8 or later, your age identity (`hlab secrets init` creates one;",
+    "`export SOPS_AGE_KEY_FILE=~/.config/hlab/age.key`), OpenTofu 1.6 or later, and for phases 4 and 5",
+    "the Python `kubernetes` client (Debian: `python3-kubernetes`). Each phase needs the ones before it.",
+    "",
+    "```sh",
+    `ansible-galaxy collection install -r ${REQUIREMENTS}`,
+    "```",
+    "",
+    "To rerun a phase, run its command again: every task is idempotent, so what is in place is reported",
+    "`ok`. `--check --diff` shows what a run would change without changing it; `--limit NAME` runs it",
+    "for one machine of the inventory; `--start-at-task 'NAME'` resumes at a task after a failure.",
+    `The inventory is \`${INVENTORY}\`; \`./bootstrap/<phase>.sh\` runs the same command.`,
     "",
     ...phases.flatMap(phaseSection),
     "## Secrets",
@@ -148,10 +163,6 @@ function readme(model: Model, ctx: GenerateContext, phases: Phase[]): string {
 export const repoReadmeGenerator: Generator = {
   name: "repo-readme",
   generate(model: Model, ctx: GenerateContext): GeneratedFile[] {
-    const phases = bootstrapPhases(model, ctx);
-    return [
-      { path: "README.md", content: readme(model, ctx, phases) },
-      ...phases.flatMap((p) => (p.script ? [p.script] : [])),
-    ];
+    return [{ path: "README.md", content: readme(model, ctx, deployPhases(model, ctx)) }];
   },
 };

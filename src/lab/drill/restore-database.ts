@@ -125,7 +125,7 @@ export async function drillDatabase(
   say(`repository on ${layout.repo.node} (${layout.placement}), pgBackRest TLS server on port 8432`);
 
   await prepareRepository(state, db, layout);
-  await setArchiving(state, db, opts.archiveTimeoutMs);
+  await setArchiving(state, db, password, opts.archiveTimeoutMs);
   const table = await sqlReady(state, db, password);
   if (!table) throw new DrillError(`cannot create ${PROBE_TABLE} through ${db.address}`, PATRONI_HINT);
 
@@ -377,7 +377,12 @@ async function prepareRepository(state: LabState, db: LabDatabase, layout: Backu
 }
 
 /** archive_command and archive_timeout, cluster-wide, through Patroni's dynamic configuration. */
-async function setArchiving(state: LabState, db: LabDatabase, archiveTimeoutMs: number): Promise<void> {
+async function setArchiving(
+  state: LabState,
+  db: LabDatabase,
+  password: string,
+  archiveTimeoutMs: number,
+): Promise<void> {
   const primary = (await dbStatus(state.plan)).find((d) => d.name === db.name)?.primary;
   const member = db.members.find((m) => m.node === primary);
   if (!member) throw new DrillError(`${db.name} has no primary`, PATRONI_HINT);
@@ -397,15 +402,15 @@ async function setArchiving(state: LabState, db: LabDatabase, archiveTimeoutMs: 
     10_000,
   );
   mustSucceed(r, "Patroni PATCH /config (archive_command)", PATRONI_HINT);
-  // Patroni applies it on its next loop and reloads PostgreSQL.
-  await waitFor(
-    async () => {
-      const st = await execIn(clientNs, "curl", ["-s", `http://${member.address}:8008/patroni`], 5000);
-      return !/pending_restart/.test(st.stdout) && st.code === 0;
-    },
-    5000,
+  // Patroni applies it on its next loop and reloads PostgreSQL: wait until the primary runs it.
+  const applied = await waitFor(
+    async () =>
+      (await sqlThroughService(state.plan, db.address, password, "SHOW archive_command")).rows?.[0]?.[0] ===
+      archiveCommand(db),
+    60_000,
     500,
   );
+  if (!applied) throw new DrillError(`Patroni did not apply archive_command to ${db.name}`, PATRONI_HINT);
 }
 
 async function sqlReady(state: LabState, db: LabDatabase, password: string): Promise<boolean> {

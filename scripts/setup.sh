@@ -5,7 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PACKAGES=(haproxy keepalived corosync corosync-qnetd corosync-qdevice nftables etcd-server etcd-client patroni postgresql pgbackrest openssl
-  cloud-init iproute2 wireguard-tools age chromium procps iputils-arping curl shellcheck ansible ansible-lint)
+  cloud-init iproute2 wireguard-tools age chromium procps iputils-arping curl shellcheck ansible ansible-lint
+  prometheus)
 
 missing=()
 for p in "${PACKAGES[@]}"; do

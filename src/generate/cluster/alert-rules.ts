@@ -11,6 +11,7 @@ import { LB_JOB, lbTargets } from "./lb-metrics.js";
 import { kubeObject, type KubeObject } from "./manifest.js";
 import { LONGHORN_BACKUP_JOB, LONGHORN_NAMESPACE } from "./longhorn.js";
 import { MONITORING_NAMESPACE } from "./network-policy.js";
+import { sloRuleGroups } from "./slo-rules.js";
 
 interface Rule {
   alert: string;
@@ -236,9 +237,10 @@ function backupRules(model: Model): Rule[] {
   return rules;
 }
 
-/** The PrometheusRule of the plan (cert-manager is always part of the platform). */
+/** The PrometheusRule of the plan (cert-manager is always part of the platform), its SLOs included. */
 export function planAlertRules(model: Model): KubeObject | undefined {
   const groups = [
+    ...sloRuleGroups(model),
     { name: "hlab.quorum", rules: quorumRules(model) },
     { name: "hlab.storage", rules: storageRules(model) },
     { name: "hlab.vip", rules: vipRules(model) },

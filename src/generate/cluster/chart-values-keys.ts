@@ -112,6 +112,11 @@ export const CHART_VALUES_KEYS: Record<ChartName, ChartValuesKeys> = {
     source: "cloudnative-pg/charts cloudnative-pg-v0.29.0 charts/cloudnative-pg",
     keys: ["monitoring.podMonitorEnabled", "replicaCount", "resources"],
   },
+  "prometheus-blackbox-exporter": {
+    source:
+      "prometheus-community/helm-charts prometheus-blackbox-exporter-11.17.2 charts/prometheus-blackbox-exporter",
+    keys: ["config.modules", "resources"],
+  },
   "kube-prometheus-stack": {
     // grafana.* beyond kube-prometheus-stack's own: its grafana dependency 12.11.1
     // (grafana-community/helm-charts grafana-12.11.1 charts/grafana; storageClassName: templates/pvc.yaml).

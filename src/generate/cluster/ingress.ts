@@ -1,6 +1,6 @@
 // Every web UI is published the same way: one Ingress per service on Traefik's websecure entry point,
 // with a certificate from the lab's own CA (cert-manager) and the shared security-headers middleware.
-import type { Model } from "../../model/model.js";
+import type { Model, Service } from "../../model/model.js";
 import type { WebEndpoint } from "./component.js";
 import { kubeObject, type KubeObject } from "./manifest.js";
 import { INGRESS_NAMESPACE } from "./network-policy.js";
@@ -10,6 +10,15 @@ import { installsTraefik } from "./service-facts.js";
 export const CLUSTER_ISSUER = "hlab-ca";
 export const INGRESS_CLASS = "traefik";
 export const SECURITY_HEADERS = "security-headers";
+
+/**
+ * The URL users open for a service: in the cluster, its host name on the ingress' websecure entry point
+ * (TLS, the Ingress below); on a guest, its host name and port over plain HTTP. None without a name.
+ */
+export function serviceUrl(model: Model, s: Service): string | undefined {
+  if (!s.hostname) return undefined;
+  return s.on.length === 0 && model.kubernetes ? `https://${s.hostname}/` : `http://${s.hostname}:${s.port}/`;
+}
 
 export function ingress(model: Model, namespace: string, web: WebEndpoint): KubeObject {
   const name = web.name;

@@ -20,6 +20,9 @@ import {
 import { fitsOnePerZone, ZONE_LABEL } from "./placement.js";
 import { findService, hostnameOf, resourcesOf } from "./service-facts.js";
 import { chartPin } from "./versions.js";
+import { SLO_PERIOD_DAYS } from "../../model/slo.js";
+import { sloDashboard } from "./slo-dashboard.js";
+import { sloProbeChart, sloProbeNetwork, sloScrapeConfigs } from "./slo-probes.js";
 
 const RELEASE = "kube-prometheus-stack";
 const GRAFANA_ADMIN = "grafana-admin";
@@ -57,9 +60,11 @@ function prometheusSpec(
   storageGiB: number,
   res: Record<string, unknown>,
 ): Record<string, unknown> {
+  const scrapeConfigs = [...lbScrapeConfigs(model), ...sloScrapeConfigs(model)];
   return {
     replicas,
-    retention: "15d",
+    // The SLO period's probes must still be there when its availability is computed.
+    retention: `${Math.max(15, SLO_PERIOD_DAYS)}d`,
     podAntiAffinity: fitsOnePerZone(model, replicas) ? "hard" : "soft",
     podAntiAffinityTopologyKey: ZONE_LABEL,
     resources: res,
@@ -68,7 +73,7 @@ function prometheusSpec(
     serviceMonitorSelectorNilUsesHelmValues: false,
     podMonitorSelectorNilUsesHelmValues: false,
     probeSelectorNilUsesHelmValues: false,
-    ...(lbScrapeConfigs(model).length ? { additionalScrapeConfigs: lbScrapeConfigs(model) } : {}),
+    ...(scrapeConfigs.length ? { additionalScrapeConfigs: scrapeConfigs } : {}),
     storageSpec: {
       volumeClaimTemplate: {
         spec: {
@@ -150,7 +155,14 @@ export function monitoringComponent(model: Model): Component | undefined {
     });
     const rules = planAlertRules(model);
     if (rules) c.manifests["alert-rules"] = [rules];
+    const probes = sloProbeChart(model);
+    if (probes) {
+      c.charts.push(probes);
+      c.network.push(...sloProbeNetwork(model));
+    }
   }
+  const dashboard = grafana && prometheus ? sloDashboard(model) : undefined;
+  if (dashboard) c.manifests["slo-dashboard"] = [dashboard];
   if (grafana)
     workloads.push({
       name: "grafana",

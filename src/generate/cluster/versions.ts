@@ -35,6 +35,12 @@ export const CHARTS = {
     chart: "prometheus-operator-crds",
     version: "31.0.1",
   },
+  // The SLO probes (slo-probes.ts); blackbox_exporter v0.28.0 (Chart.yaml appVersion at the tag).
+  "prometheus-blackbox-exporter": {
+    repo: "https://prometheus-community.github.io/helm-charts",
+    chart: "prometheus-blackbox-exporter",
+    version: "11.17.2",
+  },
   // Moved to grafana-community in March 2026.
   loki: { repo: "https://grafana-community.github.io/helm-charts", chart: "loki", version: "18.11.0" },
   alloy: { repo: "https://grafana.github.io/helm-charts", chart: "alloy", version: "1.11.1" },

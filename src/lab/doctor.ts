@@ -43,6 +43,18 @@ const TOOLS: { cmd: string; pkg: string; why: string; required?: boolean }[] = [
   },
   { cmd: "patroni", pkg: "patroni", why: "PostgreSQL failover (CloudNativePG stand-in)" },
   {
+    cmd: "pgbackrest",
+    pkg: "pgbackrest",
+    why: "`lab drill restore <database>`: base backups and WAL archiving to another lab machine (start the lab after installing it)",
+    required: false,
+  },
+  {
+    cmd: "openssl",
+    pkg: "openssl",
+    why: "`lab drill restore <database>`: certificates for pgBackRest's TLS servers",
+    required: false,
+  },
+  {
     cmd: "arping",
     pkg: "iputils-arping",
     why: "the kube-vip stand-in's gratuitous ARP (without it, clients notice a moved VIP only when their ARP entry expires)",

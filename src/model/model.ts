@@ -283,7 +283,8 @@ export interface Model {
   access: { user: string; sshKeys: string[]; timezone: string };
   secrets: { recipients: string[] };
   /** The Git URL Argo CD reads, when the spec gives one. */
-  gitops: { repository?: string };
+  /** `hlab`: the hlab (Git URL, commit) the generated CI installs. */
+  gitops: { repository?: string; hlab?: { git: string; commit: string } };
   /** Failover timings in ms by name (defaults from docs/availability-model.md, overridden by the spec). */
   timings: Record<string, number>;
   /** Where each spec path is written, for diagnostics raised after loading. */

@@ -454,7 +454,7 @@ export function normalise(spec: ParsedSpec, source: SourceLocator): Model {
       timezone: spec.access?.timezone ?? "Etc/UTC",
     },
     secrets: { recipients: spec.secrets?.recipients ?? [] },
-    gitops: { repository: spec.gitops?.repository },
+    gitops: { repository: spec.gitops?.repository, ...(spec.gitops?.hlab ? { hlab: spec.gitops.hlab } : {}) },
     timings,
     source,
   };

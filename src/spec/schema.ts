@@ -525,7 +525,23 @@ export const spec = z
           )
           .describe(
             "Where Argo CD reads this repository; default: the spec's Git server, else git.<dns.domain>.",
-          ),
+          )
+          .optional(),
+        hlab: z
+          .strictObject({
+            git: z
+              .string()
+              .regex(new RegExp(`^https://${URL_CHARS}+$`), "an https:// Git URL")
+              .describe("The Git repository of hlab."),
+            commit: z
+              .string()
+              .regex(/^[0-9a-f]{40}$/, "a full 40-character commit id")
+              .describe("The commit of hlab the generated CI installs, pinned."),
+          })
+          .describe(
+            "The hlab the generated CI workflow installs to run check and the in-place rebuild diff; default: none, and the workflow runs only the tool checks (OpenTofu, Ansible).",
+          )
+          .optional(),
       })
       .optional(),
     secrets: z

@@ -6,7 +6,7 @@ import { test } from "node:test";
 import { parse, parseAllDocuments } from "yaml";
 import type { GeneratedFile } from "../../src/artifact/artifact.js";
 import { cronIntervalSeconds } from "../../src/generate/cluster/alert-rules.js";
-import { HLAB_PACKAGE_VERSION } from "../../src/generate/cluster/ci-workflow.js";
+import { CI_TOOLS, HLAB_CLI } from "../../src/generate/cluster/ci-workflow.js";
 import { clusterFiles, clusterGenerator } from "../../src/generate/cluster/cluster.js";
 import { ZONE_LABEL } from "../../src/generate/cluster/placement.js";
 import { platformComponents } from "../../src/generate/cluster/platform.js";
@@ -431,20 +431,30 @@ test("no secret value in the tree: every credential is a reference to a Secret f
   }
 });
 
-test("the generated repository checks itself: its workflow runs `hlab check` on the spec copy, and that passes", async () => {
-  const pkg = JSON.parse(readFileSync("package.json", "utf8")) as { version: string };
-  assert.equal(HLAB_PACKAGE_VERSION, pkg.version, "the workflow runs this release of hlab");
+/** A spec that names the hlab its CI installs (gitops.hlab). */
+const HLAB_SOURCE =
+  "gitops:\n  hlab:\n    git: https://git.example.org/hlab/hlab.git\n    commit: 0123456789abcdef0123456789abcdef01234567\n";
+const withHlab = (file: string): string => `${readFileSync(file, "utf8")}${HLAB_SOURCE}`;
+
+test("the generated repository checks itself: its workflow installs the pinned hlab and runs `hlab check` on the spec copy, and that passes", async () => {
   for (const [file, workflow] of [
     [SEED000, ".forgejo/workflows/hlab.yaml"],
     [SEED004, ".gitea/workflows/hlab.yaml"],
   ] as const) {
-    const { files } = await build(file);
+    const text = withHlab(file);
+    const files = clusterFiles(specModel(text));
     const flow = files.find((f) => f.path === workflow);
     assert.ok(flow, `${workflow} for ${exampleName(file)}`);
-    const steps = get(parse(flow.content), "jobs.check.steps") as { run?: string }[];
-    assert.ok(steps.some((s) => s.run === `npx --yes hlab@${pkg.version} check homelab.yaml`));
+    const steps = get(parse(flow.content), "jobs.check.steps") as { run?: string; uses?: string }[];
+    assert.ok(steps.some((s) => s.run === `${HLAB_CLI} check homelab.yaml`));
+    assert.ok(
+      steps.some((s) => s.run?.includes("checkout --quiet 0123456789abcdef0123456789abcdef01234567")),
+      "hlab is installed at the spec's commit",
+    );
+    assert.ok(!flow.content.includes("npx"), "no unpublished package");
+    assert.ok(steps.some((s) => s.run?.includes(`ansible-lint==${CI_TOOLS.ansibleLint}`)));
     const copy = files.find((f) => f.path === "homelab.yaml");
-    assert.equal(copy?.content, readFileSync(file, "utf8"), "the spec travels with the tree, byte for byte");
+    assert.equal(copy?.content, text, "the spec travels with the tree, byte for byte");
     const dir = mkdtempSync(join(tmpdir(), "hlab-repo-"));
     try {
       writeFileSync(join(dir, "homelab.yaml"), copy.content);
@@ -458,22 +468,29 @@ test("the generated repository checks itself: its workflow runs `hlab check` on 
       rmSync(dir, { recursive: true, force: true });
     }
   }
+  // Without gitops.hlab the workflow runs the tool checks alone, and says so.
+  const { files } = await build(SEED004);
+  const flow = files.find((f) => f.path === ".gitea/workflows/hlab.yaml")!;
+  assert.ok(!flow.content.includes(HLAB_CLI));
+  assert.match(flow.content, /gitops\.hlab is not set/);
 });
 
-/** The workflow's shell steps, with `npx hlab@<version>` replaced by this checkout's CLI. */
+/** The workflow's hlab steps (check, rebuild, compare), run with this checkout's CLI as $HLAB. */
+const HLAB_STEPS = [
+  "Check the spec",
+  "Rebuild in place from the spec",
+  "The committed tree is what the spec builds",
+];
 function workflowSteps(content: string): string[] {
-  const steps = get(parse(content), "jobs.check.steps") as { run?: string }[];
-  const cli = `${process.execPath} ${join(process.cwd(), "dist/src/cli/bin.js")}`;
-  return steps.flatMap((s) =>
-    s.run ? [s.run.replaceAll(`npx --yes hlab@${HLAB_PACKAGE_VERSION}`, cli)] : [],
-  );
+  const steps = get(parse(content), "jobs.check.steps") as { name?: string; run?: string }[];
+  return HLAB_STEPS.map((n) => steps.find((s) => s.name === n)!.run!);
 }
 
 test("the workflow's steps pass on a freshly built repository, and fail once a generated file is edited by hand", async () => {
   const id = await testIdentity();
   const dir = await tempDir("hlab-ci-");
   try {
-    const model = await exampleModel(SEED004);
+    const model = specModel(withHlab(SEED004));
     const built = await buildRepository(model, {
       outDir: dir,
       recipients: [id.recipient],
@@ -493,7 +510,11 @@ test("the workflow's steps pass on a freshly built repository, and fail once a g
     const steps = workflowSteps(readFileSync(join(dir, ".gitea/workflows/hlab.yaml"), "utf8"));
     assert.equal(steps.length, 3, "check, rebuild, compare");
     // The runner has no age key: every step must pass without one.
-    const env = { ...process.env, SOPS_AGE_KEY_FILE: "/nonexistent" };
+    const env = {
+      ...process.env,
+      SOPS_AGE_KEY_FILE: "/nonexistent",
+      HLAB: join(process.cwd(), "dist/src/cli/bin.js"),
+    };
     for (const step of steps) {
       const r = await run("sh", ["-c", step], { cwd: dir, env, timeoutMs: 120_000 });
       assert.equal(r.code, 0, `${step}\n${r.stdout}${r.stderr}`);

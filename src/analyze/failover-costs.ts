@@ -7,11 +7,14 @@ import type { LoadBalancer, Model } from "../model/model.js";
 import { haproxyDetectMs } from "../topology/failover-formulas.js";
 import { groupTakeoverMs, lbGroup } from "../topology/vrrp-groups.js";
 import { DEFAULT_TIMINGS, TIMING_NAMES, type TimingName } from "../model/timings.js";
+import { RECOVERY_FIGURE_NAMES } from "../model/recovery-figures.js";
 import type { TimingFigure } from "./plan-report.js";
 
 export interface MeasuredTimings {
   timings: Partial<Record<string, number>>;
   source: string;
+  /** Recovery figures a restore drill measured (src/model/recovery-figures.ts names, in their units). */
+  recovery?: Partial<Record<string, number>>;
 }
 
 export interface TimingOverrides {
@@ -97,15 +100,33 @@ export class FailoverCosts {
   }
 }
 
+/** The `recovery` object of a measured file: figure name to a non-negative number in its unit. */
+function parseRecovery(value: unknown): Record<string, number> | string {
+  if (value === null || typeof value !== "object" || Array.isArray(value))
+    return "`recovery` must be an object of figure name: value";
+  const out: Record<string, number> = {};
+  for (const [name, v] of Object.entries(value as Record<string, unknown>)) {
+    if (!(RECOVERY_FIGURE_NAMES as string[]).includes(name))
+      return `unknown recovery figure \`${name}\` (known: ${RECOVERY_FIGURE_NAMES.join(", ")})`;
+    if (typeof v !== "number" || !Number.isFinite(v) || v < 0 || (v === 0 && name.includes("throughput")))
+      return `recovery figure \`${name}\` must be a positive number in its unit`;
+    out[name] = v;
+  }
+  return out;
+}
+
 /**
- * Reads the JSON `hlab lab` writes: {"timings": {"<name>": ms}, "source": "..."}. Returns the
- * measured figures or a sentence saying what is wrong with the document.
+ * Reads the JSON `hlab lab` writes: {"timings": {"<name>": ms}, "source": "..."}, and from a restore
+ * drill {"recovery": {"<figure>": value}} (either or both). Returns the measured figures or a
+ * sentence saying what is wrong with the document.
  */
 export function parseMeasured(value: unknown): MeasuredTimings | string {
   if (value === null || typeof value !== "object" || Array.isArray(value))
     return "the file must hold a JSON object";
   const doc = value as Record<string, unknown>;
-  const timings = doc.timings;
+  const recovery = doc.recovery === undefined ? undefined : parseRecovery(doc.recovery);
+  if (typeof recovery === "string") return recovery;
+  const timings = doc.timings ?? (recovery ? {} : undefined);
   if (timings === null || typeof timings !== "object" || Array.isArray(timings))
     return "`timings` must be an object of name: milliseconds";
   const out: Record<string, number> = {};
@@ -117,7 +138,7 @@ export function parseMeasured(value: unknown): MeasuredTimings | string {
     out[name] = ms;
   }
   const source = typeof doc.source === "string" && doc.source ? doc.source : "hlab lab";
-  return { timings: out, source };
+  return { timings: out, source, ...(recovery ? { recovery } : {}) };
 }
 
 /** Parses `name=ms` overrides (also `name=2s` style durations are refused: milliseconds only). */

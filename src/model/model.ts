@@ -123,6 +123,53 @@ export interface ProxmoxStorage {
   content: string[];
 }
 
+/** Recovery objectives (ms) of one data-bearing service; unset means no target. */
+export interface RecoveryTargets {
+  rpoMs?: number;
+  rtoMs?: number;
+}
+
+export type BackupDestinationKind = "s3" | "nfs";
+export type BackupMedia = "disk" | "ssd" | "tape" | "cloud" | "usb";
+
+/** Where backups go, and what it shares with the data (docs/spec.md, Backups). */
+export interface BackupDestination {
+  name: string;
+  kind: BackupDestinationKind;
+  url: string;
+  endpoint?: string;
+  region?: string;
+  /** The physical host it lives on (its own, or its guest's); undefined for gear-only or offsite. */
+  host?: string;
+  guest?: string;
+  /** Gear it needs: its own `dependsOn`, and its host's. */
+  dependsOn: string[];
+  offsite: boolean;
+  media: BackupMedia;
+  /** Restore throughput from the spec (MiB/s); undefined means the documented default of its kind. */
+  throughputMiBps?: number;
+  encryption: boolean;
+  /**
+   * False for a destination made from a bare URL of the older form (`databases.*.backups.destination`,
+   * `storage.longhorn.backupTarget`): where it lives is unknown.
+   */
+  declared: boolean;
+  /** The spec path it was written at (for findings). */
+  path: (string | number)[];
+}
+
+export interface ProxmoxBackups extends RecoveryTargets {
+  to: string;
+  /** Five-field cron. */
+  schedule: string;
+  /** Guests backed up (VMs and containers). */
+  guests: string[];
+  mode: "snapshot" | "suspend" | "stop";
+  keepDaily: number;
+  keepWeekly: number;
+  keepMonthly: number;
+}
+
 export interface Proxmox {
   cluster: string;
   nodes: string[];
@@ -133,6 +180,7 @@ export interface Proxmox {
   storage: ProxmoxStorage[];
   tokenMs: number;
   api: string;
+  backups?: ProxmoxBackups;
 }
 
 export type VipHolder = "kube-vip" | "keepalived" | "load-balancer" | "none";
@@ -159,7 +207,8 @@ export interface Kubernetes {
   flannelBackend: "vxlan" | "host-gw" | "wireguard-native" | "none";
   disable: string[];
   secretsEncryption: boolean;
-  etcdSnapshots: { schedule: string; retention: number };
+  /** Local snapshots on every server; `to` also uploads them to an s3 destination. */
+  etcdSnapshots: { schedule: string; retention: number; to?: string } & RecoveryTargets;
   nodeDownEvictionMs: number;
   ingress: { address?: string; via: IngressVia; loadBalancer?: string; node?: string };
 }
@@ -195,8 +244,10 @@ export interface Storage {
   longhorn?: {
     replicas: number;
     nodeDownPodDeletion: string;
+    /** The backup target URL (from `backups.to`'s destination, or the older bare `backupTarget`). */
     backupTarget?: string;
     snapshotSchedule: string;
+    backups?: { to: string; schedule: string; retain: number } & RecoveryTargets;
   };
 }
 
@@ -208,7 +259,19 @@ export interface Database {
   vip?: string;
   synchronous: boolean;
   storageGiB: number;
-  backups?: { schedule: string; destination?: string };
+  backups?: DatabaseBackups;
+}
+
+export interface DatabaseBackups extends RecoveryTargets {
+  /** Base backups, five-field cron. */
+  schedule: string;
+  /** The destination (named, or made from the older bare URL). */
+  to?: string;
+  /** The destination's URL, kept where the older form put it. */
+  destination?: string;
+  walArchive: boolean;
+  archiveTimeoutMs: number;
+  retention: number;
 }
 
 export type CatalogName =
@@ -277,6 +340,7 @@ export interface Model {
   metallbPools: MetallbPool[];
   storage: Storage;
   databases: Database[];
+  backups: { destinations: BackupDestination[]; targets: RecoveryTargets };
   services: Service[];
   wireguard?: WireGuard;
   dns: { domain: string; records: { name: string; address: string }[] };

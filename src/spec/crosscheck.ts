@@ -695,6 +695,52 @@ export function crossCheck(input: unknown, source: SourceLocator): Diagnostic[] 
     }
   }
 
+  // --- backups ---------------------------------------------------------------------------------
+  const destinations = entries(get(input, "backups", "destinations"));
+  const destNames = destinations.map(([n]) => n);
+  for (const [name, d] of destinations) {
+    const at = ["backups", "destinations", name];
+    checkHostRef(get(d, "host"), [...at, "host"]);
+    checkGuestRef(get(d, "guest"), [...at, "guest"]);
+    if (get(d, "host") !== undefined && get(d, "guest") !== undefined)
+      report(
+        "HL005",
+        [...at, "guest"],
+        "a destination lives on a host or in a guest, not both",
+        "keep `guest:` (its host follows from the guest) or `host:`",
+      );
+    list(get(d, "dependsOn")).forEach((g, i) => {
+      const gn = str(g);
+      if (gn !== undefined && !gearNames.includes(gn))
+        report(
+          "HL015",
+          [...at, "dependsOn", i],
+          `unknown gear \`${gn}\``,
+          gearNames.length ? didYouMean(gn, gearNames, "gear:") : "declare it under `gear:`",
+        );
+    });
+  }
+  const checkDestinationRef = (path: PathSegment[]): void => {
+    const n = str(get(input, ...(path as string[])));
+    if (n === undefined || destNames.includes(n)) return;
+    report(
+      "HL016",
+      path,
+      `unknown backup destination \`${n}\``,
+      destNames.length
+        ? didYouMean(n, destNames, "backups.destinations:")
+        : "declare it under `backups: { destinations: { ... } }`",
+    );
+  };
+  checkDestinationRef(["kubernetes", "etcdSnapshots", "to"]);
+  checkDestinationRef(["storage", "longhorn", "backups", "to"]);
+  checkDestinationRef(["proxmox", "backups", "to"]);
+  for (const [db] of entries(get(input, "databases")))
+    checkDestinationRef(["databases", db, "backups", "to"]);
+  list(get(input, "proxmox", "backups", "guests")).forEach((g, i) =>
+    checkGuestRef(g, ["proxmox", "backups", "guests", i]),
+  );
+
   // --- duplicates -------------------------------------------------------------------------------
   const seen = new Map<number, Claim>();
   for (const c of claims) {

@@ -30,6 +30,7 @@ import type {
 } from "../model/model.js";
 import { RELIABILITY_DEFAULTS, type DefaultFigureName } from "../model/reliability-defaults.js";
 import { DEFAULT_TIMINGS } from "../model/timings.js";
+import { backupDestinations, databaseBackups, longhornBackups, targetsOf } from "./normalise-backups.js";
 
 type RelSpec = { availability?: number | string; mtbf?: number | string; mttr?: number | string } | undefined;
 
@@ -213,6 +214,21 @@ export function normalise(spec: ParsedSpec, source: SourceLocator): Model {
           ? durationMs(spec.proxmox.tokenTimeout)
           : 3000 + Math.max(0, pxNodes.length - 2) * 650,
       api: spec.proxmox?.api ?? `https://${apiHost ?? "pve"}:8006/`,
+      ...(spec.proxmox?.backups
+        ? {
+            backups: {
+              to: spec.proxmox.backups.to,
+              schedule: spec.proxmox.backups.schedule,
+              guests:
+                spec.proxmox.backups.guests ?? guests.filter((g) => g.kind !== "metal").map((g) => g.name),
+              mode: spec.proxmox.backups.mode,
+              keepDaily: spec.proxmox.backups.keepDaily,
+              keepWeekly: spec.proxmox.backups.keepWeekly,
+              keepMonthly: spec.proxmox.backups.keepMonthly,
+              ...targetsOf(spec.proxmox.backups),
+            },
+          }
+        : {}),
     };
   }
 
@@ -322,12 +338,18 @@ export function normalise(spec: ParsedSpec, source: SourceLocator): Model {
       flannelBackend: k?.flannelBackend ?? "vxlan",
       disable: k?.disable ?? (metallbPools.length ? ["servicelb"] : []),
       secretsEncryption: k?.secretsEncryption ?? true,
-      etcdSnapshots: k?.etcdSnapshots ?? { schedule: "0 */6 * * *", retention: 12 },
+      etcdSnapshots: {
+        schedule: k?.etcdSnapshots?.schedule ?? "0 */6 * * *",
+        retention: k?.etcdSnapshots?.retention ?? 12,
+        ...(k?.etcdSnapshots?.to ? { to: k.etcdSnapshots.to } : {}),
+        ...targetsOf(k?.etcdSnapshots),
+      },
       nodeDownEvictionMs: k?.nodeDownEviction !== undefined ? durationMs(k.nodeDownEviction) : 300_000,
       ingress: { address: ingressAddress, via: ingressVia, loadBalancer: ingressLb, node: ingressNode },
     };
   }
 
+  const destinations = backupDestinations(spec, hosts, guests);
   const k8sNodes = servers.length + agents.length;
   const storageClass = spec.storage?.class ?? (k8sNodes >= 3 ? "longhorn" : "local-path");
   const storage: Model["storage"] = {
@@ -338,8 +360,8 @@ export function normalise(spec: ParsedSpec, source: SourceLocator): Model {
             replicas: spec.storage?.longhorn?.replicas ?? Math.min(3, Math.max(1, k8sNodes)),
             nodeDownPodDeletion:
               spec.storage?.longhorn?.nodeDownPodDeletion ?? "delete-both-statefulset-and-deployment-pod",
-            backupTarget: spec.storage?.longhorn?.backupTarget,
             snapshotSchedule: spec.storage?.longhorn?.snapshotSchedule ?? "0 3 * * *",
+            ...longhornBackups(spec.storage?.longhorn, destinations),
           }
         : undefined,
   };
@@ -355,7 +377,7 @@ export function normalise(spec: ParsedSpec, source: SourceLocator): Model {
     vip: d.vip,
     synchronous: d.synchronous,
     storageGiB: sizeGiB(d.storage),
-    backups: d.backups,
+    ...(d.backups ? { backups: databaseBackups(name, d.backups, destinations) } : {}),
   }));
 
   // docs/exposure.md: dashboards are for the admin side, apps for the LAN (a segmented design with
@@ -442,6 +464,7 @@ export function normalise(spec: ParsedSpec, source: SourceLocator): Model {
     metallbPools,
     storage,
     databases,
+    backups: { destinations, targets: targetsOf(spec.backups?.targets) },
     services,
     wireguard,
     dns: {

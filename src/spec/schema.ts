@@ -228,6 +228,75 @@ export const haGroup = z.strictObject({
   nofailback: z.boolean().default(false),
 });
 
+/** Recovery objectives of one data-bearing service: how much data and how long a restore may cost. */
+const recoveryTargets = {
+  rpo: duration.optional().describe("Recovery point objective: at most this much data lost (e.g. 24h, 5m)."),
+  rto: duration.optional().describe("Recovery time objective: restored and serving within this (e.g. 4h)."),
+};
+/** A destination of `backups.destinations`, by name. */
+const destinationRef = name.describe("A destination of `backups.destinations`.");
+const THROUGHPUT = /^\d+(\.\d+)?\s*(KB|MB|GB|KiB|MiB|GiB)\/s$/;
+
+export const backupDestination = z
+  .strictObject({
+    kind: z
+      .enum(["s3", "nfs"])
+      .describe("s3: an S3-compatible object store (MinIO, Garage, B2...); nfs: an NFS export of a NAS."),
+    url: z
+      .string()
+      .regex(URL_RE, "a URL like s3://bucket/path or nfs://nas.home.arpa/export/backups")
+      .max(2048)
+      .describe("s3://bucket/prefix or nfs://server/export/path."),
+    endpoint: z
+      .string()
+      .regex(HTTP_URL, "an http(s):// URL like https://minio.home.arpa:9000")
+      .optional()
+      .describe("s3: the endpoint of an S3-compatible store; default AWS."),
+    region: z
+      .string()
+      .regex(/^[a-z0-9-]{1,32}$/, "a region like us-east-1")
+      .optional()
+      .describe("s3: the bucket's region; default us-east-1."),
+    host: name.optional().describe("The spec host it lives on (a NAS or disk in a machine of the spec)."),
+    guest: name.optional().describe("The guest it runs in (a MinIO VM): it lives on that guest's host."),
+    dependsOn: z
+      .array(name)
+      .optional()
+      .describe("Gear it needs, when it is no host of the spec (the power strip the NAS is on)."),
+    offsite: z.boolean().default(false).describe("Away from the site: survives losing every host and gear."),
+    media: z
+      .enum(["disk", "ssd", "tape", "cloud", "usb"])
+      .optional()
+      .describe("What the copy sits on, for the 3-2-1 rule; default cloud offsite, disk otherwise."),
+    throughput: z
+      .string()
+      .regex(THROUGHPUT, "a rate like 100MiB/s")
+      .optional()
+      .describe("What a restore reads from it per second; default from src/model/recovery-figures.ts."),
+    encryption: z
+      .boolean()
+      .default(true)
+      .describe("Encrypt what is written there (pgBackRest repo cipher, S3 server-side encryption)."),
+  })
+  .describe("Where backups go, and what failure takes it with the data (its host, its gear, offsite).");
+
+export const proxmoxBackups = z
+  .strictObject({
+    to: destinationRef,
+    schedule: z
+      .string()
+      .regex(CRON, "a cron schedule like 0 2 * * *")
+      .default("0 2 * * *")
+      .describe("When vzdump runs (written as a Proxmox calendar event)."),
+    guests: z.array(name).optional().describe("Guests to back up; default every VM and container."),
+    mode: z.enum(["snapshot", "suspend", "stop"]).default("snapshot"),
+    keepDaily: z.number().int().min(0).max(3650).default(7),
+    keepWeekly: z.number().int().min(0).max(520).default(4),
+    keepMonthly: z.number().int().min(0).max(120).default(0),
+    ...recoveryTargets,
+  })
+  .describe("vzdump jobs: whole-guest backups to a destination (a Proxmox storage on it).");
+
 export const proxmox = z
   .strictObject({
     cluster: name.describe("Corosync cluster name."),
@@ -258,6 +327,7 @@ export const proxmox = z
       .regex(HTTP_URL, "an https:// URL like https://pve-1:8006/")
       .optional()
       .describe("API endpoint URL for OpenTofu; default https://<first node>:8006/."),
+    backups: proxmoxBackups.optional(),
   })
   .describe("The Proxmox VE cluster.");
 
@@ -302,6 +372,10 @@ export const kubernetes = z
       .strictObject({
         schedule: z.string().regex(CRON, "a cron schedule like 0 */6 * * *").default("0 */6 * * *"),
         retention: z.number().int().positive().default(12),
+        to: destinationRef
+          .optional()
+          .describe("An s3 destination the snapshots are also uploaded to; else only on each server."),
+        ...recoveryTargets,
       })
       .optional(),
     nodeDownEviction: duration.optional().describe("Toleration for not-ready/unreachable; default 300s."),
@@ -380,8 +454,22 @@ export const storage = z
             "delete-both-statefulset-and-deployment-pod",
           ])
           .default("delete-both-statefulset-and-deployment-pod"),
-        backupTarget: z.string().regex(URL_RE, "a backup URL like s3://bucket@region/").max(2048).optional(),
+        backupTarget: z
+          .string()
+          .regex(URL_RE, "a backup URL like s3://bucket@region/")
+          .max(2048)
+          .optional()
+          .describe("A bare backup URL (older form): prefer `backups.to` and a named destination."),
         snapshotSchedule: z.string().regex(CRON, "a cron schedule like 0 3 * * *").default("0 3 * * *"),
+        backups: z
+          .strictObject({
+            to: destinationRef,
+            schedule: z.string().regex(CRON, "a cron schedule like 0 3 * * *").default("0 3 * * *"),
+            retain: z.number().int().min(1).max(1000).default(14).describe("Backups kept per volume."),
+            ...recoveryTargets,
+          })
+          .optional()
+          .describe("Recurring backups of every volume to a destination (Longhorn backup target)."),
       })
       .optional(),
   })
@@ -397,12 +485,34 @@ export const database = z
     storage: size.default("10GiB"),
     backups: z
       .strictObject({
-        schedule: z.string().regex(CRON, "a cron schedule like 0 3 * * *"),
+        schedule: z
+          .string()
+          .regex(CRON, "a cron schedule like 0 3 * * *")
+          .describe("When a base (full) backup is taken."),
+        to: destinationRef.optional(),
         destination: z
           .string()
           .regex(URL_RE, "an object store URL like s3://bucket/path")
           .max(2048)
-          .optional(),
+          .optional()
+          .describe("A bare object store URL (older form): prefer `to` and a named destination."),
+        walArchive: z
+          .boolean()
+          .default(true)
+          .describe("Archive WAL continuously: point-in-time restore, data lost bounded by archiveTimeout."),
+        archiveTimeout: duration
+          .optional()
+          .describe(
+            "PostgreSQL archive_timeout: a WAL segment is archived at least this often; default 5min.",
+          ),
+        retention: z
+          .number()
+          .int()
+          .min(1)
+          .max(1000)
+          .default(7)
+          .describe("Full backups kept (CNPG: as days of retention at a daily schedule)."),
+        ...recoveryTargets,
       })
       .optional(),
   })
@@ -495,6 +605,16 @@ export const spec = z
     metallb: metallb.optional(),
     storage: storage.optional(),
     databases: z.record(name, database).optional(),
+    backups: z
+      .strictObject({
+        destinations: z.record(name, backupDestination).optional(),
+        targets: z
+          .strictObject(recoveryTargets)
+          .optional()
+          .describe("Default RPO and RTO of every data-bearing service without its own."),
+      })
+      .optional()
+      .describe("Backup destinations and recovery objectives (docs/spec.md, Backups)."),
     services: z.record(name, service).optional(),
     vpn: z.strictObject({ wireguard: wireguard }).optional(),
     dns: z

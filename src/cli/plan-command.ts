@@ -25,6 +25,7 @@ import { resolveFailures, whatIfGraph } from "../analyze/what-if.js";
 import type { Model } from "../model/model.js";
 import { loadSpecFile, type LoadResult } from "../spec/load.js";
 import { didYouMean } from "../util/suggest.js";
+import { changePlan, printChangePlan } from "./plan-change.js";
 import { diagnosticsJson, EXIT_FINDINGS, EXIT_OK, printDiagnostics, UsageError, type Io } from "./output.js";
 
 interface PlanFlags {
@@ -36,6 +37,7 @@ interface PlanFlags {
   timings: string[];
   simulate?: boolean | string;
   seed?: string;
+  to?: string;
 }
 
 const collect = (value: string, previous: string[]): string[] => [
@@ -108,6 +110,7 @@ export function registerPlan(program: Command, io: Io, setExit: (code: number) =
       [],
     )
     .option("--compare <spec>", "put a second design side by side (A = <spec>, B = this one)")
+    .option("--to <spec>", "the ordered, quorum-safe steps from <spec> (as running) to this next design")
     .option("--measured <file>", "failover timings measured by `hlab lab` (JSON) instead of the defaults")
     .option(
       "--timings <name=ms>",
@@ -138,6 +141,9 @@ export function registerPlan(program: Command, io: Io, setExit: (code: number) =
           "run the plan with --simulate, and --fail on its own",
         );
 
+      if (flags.to && (flags.fail.length || flags.compare || simulate !== undefined))
+        throw new UsageError("--to plans a change on its own", "drop --fail, --compare and --simulate");
+
       const loaded = await load(io, file, flags);
       if (!loaded) {
         setExit(EXIT_FINDINGS);
@@ -148,6 +154,17 @@ export function registerPlan(program: Command, io: Io, setExit: (code: number) =
         findings: loaded.diagnostics,
         ...(simulate !== undefined ? { simulate } : {}),
       };
+
+      if (flags.to) {
+        const next = await load(io, flags.to, flags);
+        if (!next) {
+          setExit(EXIT_FINDINGS);
+          return;
+        }
+        printChangePlan(io, changePlan(loaded.model!, next.model!, file, flags.to), flags);
+        setExit(EXIT_OK);
+        return;
+      }
 
       if (flags.fail.length) {
         const failed = failures(loaded.model!, flags.fail);

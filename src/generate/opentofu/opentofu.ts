@@ -7,6 +7,7 @@ import { guestInterface } from "../../model/interfaces.js";
 import { generatedBy, type GeneratedFile, type Generator } from "../../artifact/artifact.js";
 import { networkConfigPath, userDataPath } from "../cloud-init/cloud-init.js";
 import { imageSource, type ImageSource } from "../../model/guest-images.js";
+import { tfName, tofuGuestType } from "../../topology/tofu-names.js";
 
 /** Pinned per shared/reference/versions.md (v0.111). */
 export const PROVIDER_VERSION = "~> 0.111.0";
@@ -16,11 +17,6 @@ export const TOFU_DIR = "tofu";
 
 type Json = Record<string, unknown>;
 
-/** Resource names: letters, digits, '_' and '-', starting with a letter or '_'. */
-const tfName = (...parts: string[]): string => {
-  const s = parts.join("_").replace(/[^A-Za-z0-9_-]/g, "_");
-  return /^[A-Za-z_]/.test(s) ? s : `_${s}`;
-};
 const ref = (type: string, name: string, attr: string): string => `\${${type}.${name}.${attr}}`;
 
 function storageWith(model: Model, content: string, fallback: string): string {
@@ -313,7 +309,7 @@ function ha(model: Model, guests: Guest[]): Json | undefined {
   }
   const resources: Json = {};
   for (const g of haGuests) {
-    const type = g.kind === "vm" ? "proxmox_virtual_environment_vm" : "proxmox_virtual_environment_container";
+    const type = tofuGuestType(g);
     resources[tfName(g.name)] = {
       // The reference (not a literal id) makes HA wait until the guest exists.
       resource_id: `${g.kind === "vm" ? "vm" : "ct"}:${ref(type, tfName(g.name), "vm_id")}`,

@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { test } from "node:test";
 import { corosyncGenerator } from "../../src/generate/corosync/corosync.js";
-import { BOOTSTRAP_FILE, COROSYNC_FILE } from "../../src/generate/corosync/paths.js";
+import { PROXMOX_BOOTSTRAP_FILE as BOOTSTRAP_FILE } from "../../src/artifact/repo-layout.js";
+import { COROSYNC_FILE } from "../../src/generate/corosync/paths.js";
 import type { Model } from "../../src/model/model.js";
 import { loadSpecText } from "../../src/spec/load.js";
 

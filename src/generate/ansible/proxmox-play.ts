@@ -10,7 +10,7 @@
 // regular expressions, `creates`, `timeout`; needs pexpect on the host, installed first).
 import type { Model } from "../../model/model.js";
 import { clusterLayout } from "../corosync/cluster-layout.js";
-import { BOOTSTRAP_FILE } from "../corosync/paths.js";
+import { PROXMOX_BOOTSTRAP_FILE as BOOTSTRAP_FILE } from "../../artifact/repo-layout.js";
 import { shellQuote as q } from "../../util/shell-quote.js";
 import { hostAddress } from "./inventory.js";
 import { machineFileHandlers, machineFileTasks, treeVars } from "./machine-files.js";

@@ -1,7 +1,7 @@
 // Phase 2: the VMs and containers, with OpenTofu on the controller. The plan is saved and applied
 // only when it changes something (`-detailed-exitcode`: 0 nothing to do, 2 changes), so a rerun
 // reports ok, and `--check` stops at the plan.
-import { TOFU_DIR } from "../opentofu/opentofu.js";
+import { TOFU_DIR } from "../../artifact/repo-layout.js";
 import { REPO } from "./paths.js";
 import type { Yaml } from "./yaml-file.js";
 

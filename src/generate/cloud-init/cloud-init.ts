@@ -6,11 +6,9 @@ import { stringify } from "yaml";
 import type { Guest, Model } from "../../model/model.js";
 import { guestInterface } from "../../model/interfaces.js";
 import { generatedBy, type GeneratedFile, type Generator } from "../../artifact/artifact.js";
+import { networkConfigPath, userDataPath } from "../../artifact/repo-layout.js";
 import { guestArch, k3sInstallCommand, k3sNodes } from "../../topology/k3s-nodes.js";
 import { guestSetup, modulesFile, sysctlFile } from "./guest-setup.js";
-
-export const userDataPath = (guest: string): string => `cloud-init/${guest}/user-data.yaml`;
-export const networkConfigPath = (guest: string): string => `cloud-init/${guest}/network-config.yaml`;
 
 const fqdn = (model: Model, guest: Guest): string => `${guest.name}.${model.dns.domain}`;
 

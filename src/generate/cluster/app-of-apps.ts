@@ -4,12 +4,12 @@ import type { Model } from "../../model/model.js";
 import type { Component, HelmSource, PodSecurityLevel } from "./component.js";
 import { GIT_REVISION, gitRepoUrl } from "./git-repo.js";
 import { kubeObject, type KubeObject } from "./manifest.js";
+import { BOOTSTRAP_DIR } from "../../artifact/repo-layout.js";
 
 export const ARGOCD_NAMESPACE = "argocd";
 export const ROOT_APP = "root";
 export const APPS_DIR = "cluster/apps";
 export const SERVICES_DIR = "cluster/services";
-export const BOOTSTRAP_DIR = "cluster/bootstrap";
 /** A bootstrapped component's objects of kinds a chart serves: applied once those kinds exist. */
 export const customResourcesFile = (name: string): string => `${name}.custom-resources.yaml`;
 

@@ -8,9 +8,9 @@
 // namespace's NetworkPolicies, disruption budgets, Ingress with TLS) is added here, once.
 import type { Model } from "../../model/model.js";
 import type { GeneratedFile, Generator } from "../../artifact/artifact.js";
+import { BOOTSTRAP_DIR } from "../../artifact/repo-layout.js";
 import {
   application,
-  BOOTSTRAP_DIR,
   customResourcesFile,
   APPS_DIR,
   podSecurityLabels,

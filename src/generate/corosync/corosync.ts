@@ -5,7 +5,8 @@ import type { Model } from "../../model/model.js";
 import { bootstrapDoc } from "./bootstrap-doc.js";
 import { clusterLayout } from "./cluster-layout.js";
 import { corosyncConfig } from "./corosync-config.js";
-import { BOOTSTRAP_FILE, COROSYNC_FILE } from "./paths.js";
+import { PROXMOX_BOOTSTRAP_FILE } from "../../artifact/repo-layout.js";
+import { COROSYNC_FILE } from "./paths.js";
 
 export const corosyncGenerator: Generator = {
   name: "corosync",
@@ -14,7 +15,7 @@ export const corosyncGenerator: Generator = {
     if (!layout) return [];
     return [
       { path: COROSYNC_FILE, content: corosyncConfig(model, layout) },
-      { path: BOOTSTRAP_FILE, content: bootstrapDoc(model, layout) },
+      { path: PROXMOX_BOOTSTRAP_FILE, content: bootstrapDoc(model, layout) },
     ];
   },
 };

@@ -12,7 +12,7 @@ import type { Guest, Model } from "../../model/model.js";
 import { exposureRules } from "./exposure-rules.js";
 import { k3sRuleset } from "./k3s-rules.js";
 import { lbRuleset } from "./lb-rules.js";
-import { hostRouting } from "../proxmox-network/host-routing.js";
+import { hostRouting } from "../../topology/host-routing.js";
 import { proxmoxRuleset } from "./proxmox-rules.js";
 import { mergeRulesets, renderRuleset, fromSources, type Ruleset } from "./ruleset.js";
 import { isSegmented, managementSources } from "./segmentation.js";

@@ -3,7 +3,7 @@
 // A forward chain filters the guests' bridged traffic too once br_netfilter is loaded, so the host
 // has one only when it routes a segment, and that one accepts by default.
 import type { Host, Model } from "../../model/model.js";
-import { hostRouting } from "../proxmox-network/host-routing.js";
+import { hostRouting } from "../../topology/host-routing.js";
 import { fromSources, type Ruleset } from "./ruleset.js";
 import { managementSources, unique } from "./segmentation.js";
 

@@ -3,7 +3,7 @@
 import { guestInterface } from "../../model/interfaces.js";
 import { exposureFacts } from "../../topology/exposure.js";
 import type { Guest, Model, WireGuard } from "../../model/model.js";
-import { WG_INTERFACE } from "../wireguard/wireguard-names.js";
+import { WG_INTERFACE } from "../../topology/wireguard-interface.js";
 import { fromSources, set, type Ruleset } from "./ruleset.js";
 import { managementSources } from "./segmentation.js";
 

@@ -5,7 +5,7 @@
 import type { Guest, Model, Network } from "../../model/model.js";
 import { guestInterface } from "../../model/interfaces.js";
 import { generatedBy, type GeneratedFile, type Generator } from "../../artifact/artifact.js";
-import { networkConfigPath, userDataPath } from "../cloud-init/cloud-init.js";
+import { networkConfigPath, TOFU_DIR, userDataPath } from "../../artifact/repo-layout.js";
 import { imageSource, type ImageSource } from "../../model/guest-images.js";
 import { tfName, tofuGuestType } from "../../topology/tofu-names.js";
 
@@ -13,7 +13,6 @@ import { tfName, tofuGuestType } from "../../topology/tofu-names.js";
 export const PROVIDER_VERSION = "~> 0.111.0";
 /** hashicorp/http, which reads the publishers' checksum lists. */
 export const HTTP_PROVIDER_VERSION = "~> 3.6";
-export const TOFU_DIR = "tofu";
 
 type Json = Record<string, unknown>;
 

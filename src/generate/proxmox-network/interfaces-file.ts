@@ -3,7 +3,7 @@
 // reads it back and shows each bridge with the segment it carries.
 import type { Host, Model } from "../../model/model.js";
 import { hashHeader } from "../../artifact/artifact.js";
-import type { Bridge, HostAddress, HostNetworkLayout } from "./bridge-layout.js";
+import type { Bridge, HostAddress, HostNetworkLayout } from "../../topology/bridge-layout.js";
 
 const stanza = (head: string[], options: string[], comment?: string): string =>
   [...head, ...options.map((o) => `\t${o}`), ...(comment ? [`#${comment}`] : [])].join("\n");

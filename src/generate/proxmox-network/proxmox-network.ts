@@ -3,8 +3,8 @@
 import type { GeneratedFile, Generator } from "../../artifact/artifact.js";
 import { proxmoxFile } from "../../artifact/artifact.js";
 import type { Model } from "../../model/model.js";
-import { bridgeLayout } from "./bridge-layout.js";
-import { routingSysctl } from "./host-routing.js";
+import { bridgeLayout } from "../../topology/bridge-layout.js";
+import { routingSysctl } from "./routing-sysctl.js";
 import { interfacesFile } from "./interfaces-file.js";
 
 export const proxmoxNetworkGenerator: Generator = {

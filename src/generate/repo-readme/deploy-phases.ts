@@ -4,14 +4,12 @@
 // what each waits for.
 import type { Model } from "../../model/model.js";
 import type { GenerateContext } from "../../artifact/artifact.js";
-import { BOOTSTRAP_DIR } from "../cluster/app-of-apps.js";
 import { ARGOCD_SERVER, bootstrapOrder, type Step } from "../cluster/deploy-order.js";
 import { HELM_CONTROLLER_NAMESPACE } from "../cluster/helmchart-bootstrap.js";
 import { clusterLayout } from "../corosync/cluster-layout.js";
-import { BOOTSTRAP_FILE } from "../corosync/paths.js";
 import { playbookPhases } from "../ansible/phases.js";
 import { k3sNodes } from "../../topology/k3s-nodes.js";
-import { TOFU_DIR } from "../opentofu/opentofu.js";
+import { BOOTSTRAP_DIR, PROXMOX_BOOTSTRAP_FILE as BOOTSTRAP_FILE, TOFU_DIR } from "../../artifact/repo-layout.js";
 
 export interface Phase {
   number: number;

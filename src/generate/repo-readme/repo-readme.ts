@@ -7,8 +7,8 @@ import {
   type GeneratedFile,
   type Generator,
 } from "../../artifact/artifact.js";
-import { BOOTSTRAP_DIR } from "../cluster/app-of-apps.js";
-import { PROVIDER_VERSION, TOFU_DIR } from "../opentofu/opentofu.js";
+import { BOOTSTRAP_DIR, TOFU_DIR } from "../../artifact/repo-layout.js";
+import { PROVIDER_VERSION } from "../opentofu/opentofu.js";
 import { deployPhases, kubeconfigPath, type Phase } from "./deploy-phases.js";
 import { INVENTORY, REQUIREMENTS } from "../ansible/paths.js";
 import { K3S_API_PORT } from "../../topology/ports.js";

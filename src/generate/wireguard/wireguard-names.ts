@@ -1,7 +1,5 @@
-// Names shared by the WireGuard configs, the secret store and the firewall.
+// Names shared by the WireGuard configs and the secret store.
 import type { WireGuard } from "../../model/model.js";
-
-export const WG_INTERFACE = "wg0";
 
 /** The server's key pair; its private half is installed at `serverKeyPath`. */
 export const serverSecretName = (wg: WireGuard): string => `wireguard/${wg.guest}`;

@@ -7,7 +7,8 @@ import { hashHeader, nodeFile } from "../../artifact/artifact.js";
 import { exposureFacts } from "../../topology/exposure.js";
 import type { Model, WireGuard } from "../../model/model.js";
 import { shellQuote } from "../../util/shell-quote.js";
-import { WG_INTERFACE, peerSecretName, serverKeyPath, serverSecretName } from "./wireguard-names.js";
+import { WG_INTERFACE } from "../../topology/wireguard-interface.js";
+import { peerSecretName, serverKeyPath, serverSecretName } from "./wireguard-names.js";
 
 /**
  * A [Peer] section, or, while the store has no key pair for it yet, the same section commented out:

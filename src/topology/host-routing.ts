@@ -1,9 +1,8 @@
 // A Proxmox host whose own address is a segment's gateway routes that segment (seed 002: admin and
 // apps exist only inside the PC, so their guests reach the internet through the host). Build turns
-// on IPv4 forwarding there and masquerades the segment behind the host's uplink, the interface of
-// its own default route, as Proxmox's "Masquerading (NAT)" set-up does.
-import type { Host, Model } from "../../model/model.js";
-import { hashHeader } from "../../artifact/artifact.js";
+// on IPv4 forwarding there (proxmox-network) and masquerades the segment behind the host's uplink,
+// the interface of its own default route (nftables), as Proxmox's "Masquerading (NAT)" set-up does.
+import type { Host, Model } from "../model/model.js";
 import { bridgeLayout } from "./bridge-layout.js";
 
 export interface RoutedSegment {
@@ -26,17 +25,4 @@ export function hostRouting(model: Model, host: Host): HostRouting {
     return n.router === host.name && own ? [{ network: n.name, cidr: n.cidr.text, iface: own.iface }] : [];
   });
   return { segments, uplink: layout.addresses.find((a) => a.gateway !== undefined)?.iface };
-}
-
-/** What the host needs to route, or undefined when it routes nothing (or has no uplink). */
-export function routingSysctl(model: Model, host: Host): string | undefined {
-  const r = hostRouting(model, host);
-  if (r.segments.length === 0 || !r.uplink) return undefined;
-  return [
-    hashHeader(model).trimEnd(),
-    `# ${host.name} is the gateway of ${r.segments.map((s) => s.network).join(", ")}: it forwards their traffic`,
-    `# out through ${r.uplink}, masqueraded (nftables.conf).`,
-    "net.ipv4.ip_forward = 1",
-    "",
-  ].join("\n");
 }

@@ -1,7 +1,7 @@
 // How a Proxmox host's networks map onto Linux bridges: which physical NIC is each bridge's port,
 // which bridges are VLAN-aware, where the host's own addresses and its one default gateway go.
 // The bridge names come from the model (normalise.ts), so VM NICs and these bridges always agree.
-import type { Host, Model, Network } from "../../model/model.js";
+import type { Host, Model, Network } from "../model/model.js";
 
 /** A NIC named dummyN stands for "no physical port": the segment exists only inside the host (seed 002). */
 export const isVirtualNic = (name: string): boolean => /^dummy\d*$/.test(name);

@@ -9,7 +9,11 @@ import { HELM_CONTROLLER_NAMESPACE } from "../cluster/helmchart-bootstrap.js";
 import { clusterLayout } from "../corosync/cluster-layout.js";
 import { playbookPhases } from "../ansible/phases.js";
 import { k3sNodes } from "../../topology/k3s-nodes.js";
-import { BOOTSTRAP_DIR, PROXMOX_BOOTSTRAP_FILE as BOOTSTRAP_FILE, TOFU_DIR } from "../../artifact/repo-layout.js";
+import {
+  BOOTSTRAP_DIR,
+  PROXMOX_BOOTSTRAP_FILE as BOOTSTRAP_FILE,
+  TOFU_DIR,
+} from "../../artifact/repo-layout.js";
 
 export interface Phase {
   number: number;

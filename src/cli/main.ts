@@ -7,6 +7,9 @@ import { EXIT_USAGE, processIo, UsageError, type Io } from "./output.js";
 import { registerSchema } from "./schema-command.js";
 import { registerExtensions } from "./extensions.js";
 
+/** The commands main registers itself: light modules, loaded on every run. */
+const FOUNDATION = ["init", "check", "schema"];
+
 export async function main(argv: string[], io: Io = processIo()): Promise<number> {
   let exitCode = 0;
   const setExit = (c: number): void => {
@@ -28,8 +31,8 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
   registerInit(program, io, setExit);
   registerCheck(program, io, setExit);
   registerSchema(program, io, setExit);
-  registerExtensions(program, io, setExit);
   try {
+    await registerExtensions(program, io, setExit, argv, FOUNDATION);
     await program.parseAsync(argv, { from: "user" });
     return exitCode;
   } catch (err) {

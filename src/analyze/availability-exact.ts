@@ -7,10 +7,11 @@
 import type { Component } from "./components.js";
 import {
   ancestorsByComponent,
+  chargesFailover,
   compile,
-  disruptionAt,
   evaluate,
   evaluateAt,
+  outageOfChange,
   type Program,
 } from "./program.js";
 import { deviation, levelsFor, pruneBeyond, reduceStructure, type Reduced, type Unit } from "./reduction.js";
@@ -180,25 +181,30 @@ function enumerate(
   const transition = new Float64Array(memberList.length);
   let states = 0;
 
+  // A unit none of whose ancestors charges a failover never costs a transition: losing it leaves
+  // the service undisturbed or down. Its trial is skipped (no figure changes).
+  const costly = anc.map((nodes) => nodes.some((n) => chargesFailover(prog, n)));
   const visit = (p: number, depth: number, upB: Uint8Array): void => {
     states++;
     if (!upB[prog.root]) return;
     steady += p;
+    const trials = depth <= transitionLevels;
+    if (trials) {
+      upA.set(upB);
+      for (let i = 0; i < prog.size; i++) d[i] = upB[i] ? 0 : Infinity;
+    }
     for (let u = 0; u < m; u++) {
       if (!state[u]) continue;
       upWithUnit[u]! += p;
-      if (depth > transitionLevels) continue;
+      if (!trials || !costly[u]) continue;
       state[u] = 0;
-      upA.set(upB);
-      if (evaluateAt(prog, state, upA, anc[u]!)) {
-        const outage = disruptionAt(prog, upB, upA, d, anc[u]!);
-        if (outage > 0) {
-          const hours = outage / MS_PER_HOUR;
-          for (let x = memberStart[u]!; x < memberStart[u + 1]!; x++)
-            transition[x]! += p * memberRate[x]! * Math.min(hours, memberMttr[x]!);
-        }
-      }
+      const outage = outageOfChange(prog, state, upB, upA, d, anc[u]!);
       state[u] = 1;
+      if (outage > 0) {
+        const hours = outage / MS_PER_HOUR;
+        for (let x = memberStart[u]!; x < memberStart[u + 1]!; x++)
+          transition[x]! += p * memberRate[x]! * Math.min(hours, memberMttr[x]!);
+      }
     }
   };
 

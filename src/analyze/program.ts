@@ -282,6 +282,41 @@ export function disruptionAt(
   return d[p.root]!;
 }
 
+/** Whether node i charges a failover when it changes: an alternative group with a switch cost, a quorum with an election. */
+export function chargesFailover(p: Program, i: number): boolean {
+  if (p.kind[i] === ANY) return p.ms[i]!.some((x) => x > 0);
+  return p.kind[i] === KOFN && p.ms[i]![0]! > 0;
+}
+
+/**
+ * evaluateAt then disruptionAt, for a loop that tries one change after another from the same state:
+ * `after` must equal `before` everywhere and `d` hold `before`'s undisturbed values (0 up, Infinity
+ * down); only `nodes` are written, and they are put back before returning, so a change costs its
+ * ancestors instead of the whole program. The values are those of the two calls. -1: the root is
+ * down after the change.
+ */
+export function outageOfChange(
+  p: Program,
+  state: Uint8Array,
+  before: Uint8Array,
+  after: Uint8Array,
+  d: Float64Array,
+  nodes: Int32Array,
+): number {
+  for (let j = 0; j < nodes.length; j++) evalNode(p, state, after, nodes[j]!);
+  let outage = -1;
+  if (after[p.root]) {
+    for (let j = 0; j < nodes.length; j++) disruptNode(p, before, after, d, nodes[j]!);
+    outage = d[p.root]!;
+  }
+  for (let j = 0; j < nodes.length; j++) {
+    const n = nodes[j]!;
+    after[n] = before[n]!;
+    d[n] = before[n] ? 0 : Infinity;
+  }
+  return outage;
+}
+
 export interface TraceStep {
   mechanism: string;
   ms: number;

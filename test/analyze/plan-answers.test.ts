@@ -3,7 +3,7 @@
 // plan was made faster (issue 17). A speed-up must leave them unchanged; a change of answer is
 // either a bug fix (rerecord with UPDATE_GOLDEN=1 and say so in the commit) or a bug.
 import assert from "node:assert/strict";
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { gunzipSync, gzipSync } from "node:zlib";
@@ -57,6 +57,8 @@ for (const s of specs)
       writeFileSync(path, gzipSync(got, { level: 9 }));
       return;
     }
+    if (!existsSync(path))
+      assert.fail(`${s.name}: no recorded answers at ${path}; record them with UPDATE_GOLDEN=1 and review`);
     const want = gunzipSync(readFileSync(path)).toString("utf8");
     if (got !== want) {
       const out = join("/tmp", `plan-answers-${s.name}.json`);

@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { predictDatabaseRestore } from "../../src/lab/drill/prediction.js";
 import { drillDatabase } from "../../src/lab/drill/restore-database.js";
+import { drillEtcd } from "../../src/lab/drill/restore-etcd.js";
 import { rtoVerdict } from "../../src/lab/drill/drill-report.js";
 import { labDown, labUp } from "../../src/lab/lifecycle.js";
 import { readState, type LabState } from "../../src/lab/state.js";
@@ -22,7 +23,7 @@ const reason =
 if (reason) console.log(`# skipping the restore drill: ${reason}`);
 
 test(
-  "seed 003: database restore drill keeps every write older than the last archived WAL",
+  "seed 003: restore drills keep every write older than the last archived WAL (database) or the snapshot (etcd)",
   { skip: reason },
   async () => {
     const spec = join("examples", "seed003-lb-pair.yaml");
@@ -69,6 +70,22 @@ test(
         `the prediction from the measured figures (${corrected.rtoMs} ms) is within 30 % of the RTO (${m.rtoMs} ms)`,
       );
       assert.ok(report.verdict.ok, report.verdict.problems.join("; "));
+
+      // The datastore next, on the same lab: a snapshot, every member destroyed, a snapshot restore.
+      const e = await drillEtcd((await readState(state.id))!, r.model, {
+        writeMs: 3000,
+        snapshotIntervalMs: 21_600_000,
+        timeoutMs: 60_000,
+      });
+      assert.ok(e.measurement.acknowledged > 20, "API writes flowed before the disaster");
+      assert.deepEqual(
+        e.measurement.lostInsideBound,
+        [],
+        "no write acknowledged before the snapshot is lost",
+      );
+      assert.ok(e.measurement.lost.length > 0, "writes made after the snapshot are lost: the RPO is real");
+      assert.ok(e.measurement.rtoMs !== null, "the API takes writes again after the restore");
+      assert.ok(e.verdict.ok, e.verdict.problems.join("; "));
     } finally {
       if (state) {
         const latest = (await readState(state.id)) ?? state;

@@ -64,7 +64,7 @@ function backupFiles(
   // one /etc/pgbackrest.conf per machine would want both stanzas in it).
   if (ctx.plan.databases.find((x) => x.members.some((m) => m.node === node))?.name !== dbName)
     return undefined;
-  const member = backupLayout(ctx.plan, ctx.runDir, db)?.members.find((m) => m.node === node);
+  const member = backupLayout(ctx.plan, ctx.runDir, db, ctx.model)?.members.find((m) => m.node === node);
   if (!member) return undefined;
   return {
     config: { path: member.config, content: member.content, mode: 0o600, owner: PG_USER },

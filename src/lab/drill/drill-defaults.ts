@@ -2,36 +2,19 @@
 // snapshot interval), and the file it writes for `hlab plan --measured`: the failover file's shape
 // ({"source", "timings"}) with the recovery figures beside it ({"recovery": {"<name>": value}},
 // named as src/model/recovery-figures.ts names them), each the median over the drills run.
+import { cronWorstGapMs } from "../../model/cron.js";
 import type { Model } from "../../model/model.js";
+import { DEFAULT_ARCHIVE_TIMEOUT_MS } from "../../model/recovery-figures.js";
 import { percentile } from "../measure.js";
 import type { DrillReport } from "./drill-report.js";
 
-/** CloudNativePG's default archive_timeout (5min), which hlab also writes for Patroni. */
-export const DEFAULT_ARCHIVE_TIMEOUT_MS = 300_000;
-
 export function drillArchiveTimeoutMs(model: Model, db: string): number {
-  const backups = model.databases.find((d) => d.name === db)?.backups as
-    { archiveTimeoutMs?: number } | undefined;
-  return backups?.archiveTimeoutMs ?? DEFAULT_ARCHIVE_TIMEOUT_MS;
+  return model.databases.find((d) => d.name === db)?.backups?.archiveTimeoutMs ?? DEFAULT_ARCHIVE_TIMEOUT_MS;
 }
 
-/**
- * The interval of the K3s etcd snapshot schedule (five-field cron): `*\/N` in the hour or minute
- * field, a list of hours, else once a day. K3s's default `0 *\/12 * * *` is 12 h.
- */
+/** The longest gap of the K3s etcd snapshot schedule (the plan's own cron reading). */
 export function drillSnapshotIntervalMs(model: Model): number {
-  const schedule = model.kubernetes?.etcdSnapshots.schedule ?? "0 */12 * * *";
-  const [minute = "", hour = ""] = schedule.trim().split(/\s+/);
-  const step = (f: string): number | undefined => {
-    const m = /^\*\/(\d+)$/.exec(f);
-    return m ? Number(m[1]) : f === "*" ? 1 : undefined;
-  };
-  const everyMinutes = step(minute);
-  if (everyMinutes !== undefined && hour === "*") return everyMinutes * 60_000;
-  const everyHours = step(hour);
-  if (everyHours !== undefined) return everyHours * 3_600_000;
-  const hours = hour.split(",").filter((h) => /^\d+$/.test(h)).length;
-  return hours > 1 ? Math.round(24 / hours) * 3_600_000 : 86_400_000;
+  return cronWorstGapMs(model.kubernetes?.etcdSnapshots.schedule ?? "0 */12 * * *") ?? 86_400_000;
 }
 
 export interface DrillMeasuredFile {

@@ -16,6 +16,7 @@
 // subjectAltNames: release 2.45 refused a certificate carrying only an IP), so each certificate
 // carries the address both as an IP and as a DNS name.
 import { join } from "node:path";
+import type { Model } from "../../model/model.js";
 import type { LabDatabase, LabNode, LabPlan } from "../lab-plan.js";
 import { dbDir } from "../daemons/patroni.js";
 
@@ -89,6 +90,13 @@ export function repositoryNode(
   return undefined;
 }
 
+/** The machine the spec's backup destination for a database lives on, if it names one. */
+export function destinationMachine(model: Model, db: string): string | undefined {
+  const to = model.databases.find((d) => d.name === db)?.backups?.to;
+  const dest = model.backups.destinations.find((d) => d.name === to);
+  return dest?.guest ?? dest?.host;
+}
+
 export const stanzaOf = (db: LabDatabase): string => db.name;
 const memberCn = (node: string): string => `pg-${node}`;
 const repoCn = (node: string): string => `repo-${node}`;
@@ -98,9 +106,9 @@ export function backupLayout(
   plan: LabPlan,
   runDir: string,
   db: LabDatabase,
-  destinationMachine?: string,
+  model?: Model,
 ): BackupLayout | undefined {
-  const chosen = repositoryNode(plan, db, destinationMachine);
+  const chosen = repositoryNode(plan, db, model && destinationMachine(model, db.name));
   if (!chosen) return undefined;
   const repoNode = chosen.node;
   const repoAddress = addressOf(repoNode)!;

@@ -1,9 +1,9 @@
-// The plan's RPO and RTO for what a drill restores, as the drill prints them beside its measurement.
-//
-// INTERIM (lab-local, until src/analyze/recovery.ts lands on main): the smallest prediction the
-// drills need, built from the same default figures src/model/recovery-figures.ts will hold
-// (archive push, restore throughput, WAL replay, PostgreSQL start; etcd snapshot restore) so that
-// replacing this with the plan's own function changes no number a drill compares with.
+// A prediction for what a drill restores when the plan makes none (the spec sets no backup policy
+// for it, so src/analyze/recovery.ts has no copy to predict from): the same default figures
+// (src/model/recovery-figures.ts) applied to the lab's backup, WAL and archive_timeout, labelled as
+// the lab's fallback. With a policy in the spec the drill uses the plan's own terms (plan-prediction.ts).
+import { RECOVERY_FIGURES } from "../../model/recovery-figures.js";
+
 export interface RestorePrediction {
   rpoMs: number;
   rtoMs: number;
@@ -12,14 +12,17 @@ export interface RestorePrediction {
   source: string;
 }
 
-/** Default figures (ms, MiB/s): the lab replaces them with measured ones (`--measured`). */
+/** The plan's default figures the fallback uses (ms, MiB/s). */
 export const INTERIM_FIGURES = {
-  "archive.push": 10_000,
-  "restore.throughput.nfs": 80,
-  "wal.replay": 50,
-  "postgres.start": 15_000,
-  "etcd.restore": 10_000,
-};
+  "archive.push": RECOVERY_FIGURES["archive.push"].value,
+  "restore.throughput.nfs": RECOVERY_FIGURES["restore.throughput.nfs"].value,
+  "wal.replay": RECOVERY_FIGURES["wal.replay"].value,
+  "postgres.start": RECOVERY_FIGURES["postgres.start"].value,
+  "k3s.clusterReset": RECOVERY_FIGURES["k3s.clusterReset"].value,
+} as Record<
+  "archive.push" | "restore.throughput.nfs" | "wal.replay" | "postgres.start" | "k3s.clusterReset",
+  number
+>;
 
 export type InterimFigure = keyof typeof INTERIM_FIGURES;
 
@@ -41,7 +44,8 @@ export function predictDatabaseRestore(input: {
       `RPO: archive_timeout ${input.archiveTimeoutMs} ms + archive push ${f["archive.push"]} ms`,
       `RTO: backup ${(input.backupBytes / MiB).toFixed(1)} MiB at ${f["restore.throughput.nfs"]} MiB/s + WAL ${(input.walBytes / MiB).toFixed(1)} MiB at ${f["wal.replay"]} MiB/s + start ${f["postgres.start"]} ms`,
     ],
-    source: "interim lab prediction (src/lab/drill/prediction.ts)",
+    source:
+      "no backup policy in the spec, so no plan prediction: the lab's fallback on the plan's default figures (src/lab/drill/prediction.ts)",
   };
 }
 
@@ -52,12 +56,13 @@ export function predictEtcdRestore(input: {
   const f: typeof INTERIM_FIGURES = { ...INTERIM_FIGURES, ...pick(input.figures) };
   return {
     rpoMs: input.snapshotIntervalMs,
-    rtoMs: f["etcd.restore"],
+    rtoMs: f["k3s.clusterReset"],
     basis: [
       `RPO: snapshot interval ${input.snapshotIntervalMs} ms`,
-      `RTO: etcd snapshot restore and restart ${f["etcd.restore"]} ms`,
+      `RTO: the datastore restored and restarted (k3s.clusterReset) ${f["k3s.clusterReset"]} ms`,
     ],
-    source: "interim lab prediction (src/lab/drill/prediction.ts)",
+    source:
+      "no backup policy in the spec, so no plan prediction: the lab's fallback on the plan's default figures (src/lab/drill/prediction.ts)",
   };
 }
 

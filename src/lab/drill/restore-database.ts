@@ -48,6 +48,7 @@ import {
   stanzaOf,
   type BackupLayout,
 } from "./pgbackrest-config.js";
+import { planPrediction } from "./plan-prediction.js";
 import { predictDatabaseRestore, type RestorePrediction } from "./prediction.js";
 import { makeCertificates } from "./tls.js";
 
@@ -115,7 +116,7 @@ export async function drillDatabase(
     skip: new Set(),
     patroni: state.patroni ?? PATRONI_DEFAULTS,
   });
-  const layout = backupLayout(plan, state.runDir, db);
+  const layout = backupLayout(plan, state.runDir, db, model);
   if (!layout)
     throw new DrillError(
       `no lab machine outside ${db.name}'s members can hold its repository`,
@@ -250,11 +251,19 @@ export async function drillDatabase(
     });
     const after = await backupInfo(repoTool);
     const walBytes = Math.max(0, walDistance(info.stopWal, after.maxWal));
-    const prediction = predictDatabaseRestore({
-      archiveTimeoutMs: opts.archiveTimeoutMs,
-      backupBytes: info.bytes,
-      walBytes,
-    });
+    const prediction =
+      planPrediction(model, db.name, {
+        bytes: info.bytes,
+        walBytes,
+        // The lab's Patroni bootstrap stands in for CloudNativePG's: its scheduling is not rehearsed.
+        notRehearsed: db.engine === "cloudnative-pg" ? ["cnpg.bootstrap"] : [],
+        archiveTimeoutMs: opts.archiveTimeoutMs,
+      }) ??
+      predictDatabaseRestore({
+        archiveTimeoutMs: opts.archiveTimeoutMs,
+        backupBytes: info.bytes,
+        walBytes,
+      });
     const pit = target
       ? {
           ...checkPointInTime(records[0]!, target.getTime(), disasterAt, present),

@@ -64,10 +64,15 @@ button:disabled { opacity: 0.5; cursor: default; }
 button.active { background: #fee2e2; border-color: var(--down); }
 .banner { padding: 8px 16px; background: #fef2f2; border-bottom: 1px solid #fecaca; color: #991b1b; white-space: pre-wrap; font-size: 13px; }
 main { flex: 1; display: flex; min-height: 0; }
-#topology { flex: 1; overflow: auto; padding: 12px; background: #fff; }
-/* Shrinks to fit the pane, never enlarges: the drawing stays crisp and whole at a glance. */
-#topology svg { display: block; max-width: 100%; height: auto; }
-#panel { width: 460px; border-left: 1px solid var(--line); display: flex; flex-direction: column; min-height: 0; background: #fff; }
+#topology { flex: 1; min-width: 0; position: relative; display: flex; flex-direction: column; background: #fff; }
+/* Sized by the zoom (page/zoom.ts), never by the pane: text stays at its legible size. */
+#topology .viewport { flex: 1; overflow: auto; cursor: grab; touch-action: none; }
+#topology .viewport:active { cursor: grabbing; }
+#topology .viewport:focus-visible { outline: 2px solid var(--accent); outline-offset: -2px; }
+#topology svg { display: block; }
+.zoombar { position: absolute; right: 12px; top: 8px; z-index: 1; display: flex; gap: 4px; }
+.zoombar button { min-width: 32px; background: rgba(255, 255, 255, 0.92); }
+#panel { width: clamp(320px, 32vw, 460px); border-left: 1px solid var(--line); display: flex; flex-direction: column; min-height: 0; background: #fff; }
 .tabs { display: flex; border-bottom: 1px solid var(--line); }
 .tabs button { flex: 1; border: none; border-radius: 0; padding: 10px; border-bottom: 3px solid transparent; background: #fff; }
 .tabs button[aria-selected="true"] { border-bottom-color: var(--accent); font-weight: 700; }

@@ -140,7 +140,7 @@ function overlay(): void {
     topology.markFailed([...state.failed]);
     const r = state.whatIf?.available ? state.whatIf.result : undefined;
     if (r) {
-      topology.markGuestsDown(r.guestsDown);
+      topology.markGuestsDown(r.guestsDown, [...state.failed]);
       topology.markServices(new Map<string, ServiceState>(r.services.map((s) => [s.name, s])));
       topology.setVipHolders(new Map(r.vipHolders.map((v) => [v.address, v.holder ?? undefined])));
     }
@@ -149,7 +149,7 @@ function overlay(): void {
     const marks = state.lab.view.marks;
     topology.markFailed(marks.failed);
     topology.markComponentsFailed(marks.components);
-    topology.markGuestsDown(marks.guestsDown);
+    topology.markGuestsDown(marks.guestsDown, marks.failed);
     topology.setVipHolders(
       new Map<string, string | undefined>(state.lab.view.vips.map((v) => [v.address, v.holder])),
     );

@@ -12,7 +12,7 @@ import type { Model } from "../../model/model.js";
 import type { GeneratedFile } from "../../artifact/artifact.js";
 import { hashHeader } from "../../artifact/artifact.js";
 import { shellQuote as q } from "../../util/shell-quote.js";
-import { TOFU_DIR } from "../opentofu/opentofu.js";
+import { TOFU_DIR } from "../../artifact/repo-layout.js";
 import { gitServer } from "./git-repo.js";
 import { toYaml } from "./manifest.js";
 import { SPEC_COPY, specText } from "./spec-copy.js";

@@ -5,22 +5,13 @@ import { planChange } from "../../src/analyze/change/change-plan.js";
 import type { ChangePlan } from "../../src/analyze/change/change-report.js";
 import { renderChangeMarkdown, renderChangeText } from "../../src/analyze/change/change-render.js";
 import { loadSpecFile } from "../../src/spec/load.js";
+import { assertQuorumSafe } from "./change-assert.js";
 
 async function plan(from: string, to: string): Promise<ChangePlan> {
   const a = await loadSpecFile(from);
   const b = await loadSpecFile(to);
   assert.ok(a.model && b.model);
   return planChange(a.model, b.model, { from, to });
-}
-
-/** The property every plan must have: no step leaves a quorum lost; losing one during a step is announced. */
-export function assertQuorumSafe(p: ChangePlan): void {
-  for (const s of p.steps) {
-    for (const l of s.after.layers.filter((x) => x.quorum))
-      assert.ok(l.quorate, `step ${s.index} (${s.title}) leaves ${l.layer} at ${l.up} of ${l.needed}`);
-    for (const l of s.during.layers.filter((x) => x.quorum && !x.quorate))
-      assert.ok(s.outage, `step ${s.index} (${s.title}) loses ${l.layer} without saying so`);
-  }
 }
 
 const CASES = [

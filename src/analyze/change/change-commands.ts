@@ -200,6 +200,7 @@ export function commandsFor(d: StepDraft, before: Model, after: Model): Command[
     case "add-service":
     case "remove-service":
     case "change-replicas":
+    case "update-service":
       return [
         { on: WS, run: "git commit -am 'hlab build' && git push  # Argo CD applies cluster/" },
         { on: WS, run: "kubectl -n argocd get applications  # wait for Synced and Healthy" },

@@ -333,6 +333,7 @@ export function planChange(current: Model, next: Model, files: PlanFiles): Chang
     });
   }
   // --- 8. Whatever is left differs in ways no step above carries: one rebuild -------------------
+  list.state = adoptOrder(list.state, next);
   const residual = residualDifferences(list.state, next);
   if (residual.length)
     emit({
@@ -365,6 +366,26 @@ function hardwareChanges(a: Host, b: Host): string[] {
   if (JSON.stringify(a.reliability) !== JSON.stringify(b.reliability) && !parts.length)
     parts.push("reliability");
   return parts;
+}
+
+const sameSet = (a: readonly string[], b: readonly string[]): boolean =>
+  [...a].sort().join() === [...b].sort().join();
+
+/**
+ * The order of members and the address tofu reaches Proxmox at are not changes to any machine: once
+ * the sets match, the state takes the next design's order.
+ */
+function adoptOrder(state: Model, next: Model): Model {
+  let m = state;
+  const k = m.kubernetes;
+  const nk = next.kubernetes;
+  if (k && nk && sameSet(k.servers, nk.servers) && sameSet(k.agents, nk.agents))
+    m = { ...m, kubernetes: { ...k, servers: nk.servers, agents: nk.agents } };
+  const px = m.proxmox;
+  const npx = next.proxmox;
+  if (px && npx && sameSet(px.nodes, npx.nodes))
+    m = { ...m, proxmox: { ...px, nodes: npx.nodes, api: npx.api } };
+  return m;
 }
 
 const sizeOf = (g: Guest): Pick<Guest, "cpu" | "memoryMiB" | "diskGiB"> => ({
@@ -724,12 +745,6 @@ function kubernetesShrink(
     (x) => !nk.servers.includes(x) && !replacedGuests.some((g) => g.name === x),
   ))
     removeNode(list, s, "server", !next.guests.some((g) => g.name === s));
-  const st = list.state.kubernetes!;
-  if (
-    st.servers.join() !== nk.servers.join() &&
-    [...st.servers].sort().join() === [...nk.servers].sort().join()
-  )
-    list.state = withK8s(list.state, { servers: nk.servers });
 }
 
 // --- storage, databases, services ------------------------------------------------------------------
@@ -800,6 +815,21 @@ function servicesGrow(list: StepList, current: Model, next: Model): void {
     });
   }
   apps.forEach(addService);
+  // Other settings of a kept service (volume, image, database): a rolling update, replicas kept.
+  for (const s of next.services) {
+    const was = list.state.services.find((x) => x.name === s.name);
+    if (!was || JSON.stringify({ ...was, replicas: 0 }) === JSON.stringify({ ...s, replicas: 0 })) continue;
+    const fields = (Object.keys(s) as (keyof Service)[]).filter(
+      (k) => k !== "replicas" && JSON.stringify(was[k]) !== JSON.stringify(s[k]),
+    );
+    list.emit({
+      kind: "update-service",
+      machine: firstServer(),
+      title: `update ${s.name} (${fields.join(", ")}) with a rolling restart`,
+      durationMs: STEP_DURATION.chart,
+      mutate: (m) => ({ ...m, services: upsert(m.services, { ...s, replicas: was.replicas }) }),
+    });
+  }
   // Replica increases before anything is taken away, so a later step finds the spare.
   for (const s of next.services) {
     const was = list.state.services.find((x) => x.name === s.name);

@@ -31,6 +31,7 @@ export type ChangeActionKind =
   | "add-service"
   | "remove-service"
   | "change-replicas"
+  | "update-service"
   | "etcd-snapshot"
   | "upgrade-k3s-server"
   | "upgrade-k3s-agent"

@@ -21,7 +21,7 @@ function canonical(v: unknown): string {
   });
 }
 
-/** Top-level sections (and named entries of list sections) that differ, e.g. `dns`, `guest k3s-1`. */
+/** Sections that differ: `dns`, `kubernetes.version`, `guest k3s-1` (named entries of lists). */
 export function residualDifferences(state: Model, next: Model): string[] {
   const out: string[] = [];
   const keys = [...new Set([...Object.keys(state), ...Object.keys(next)])]
@@ -40,6 +40,13 @@ export function residualDifferences(state: Model, next: Model): string[] {
       const names = [...new Set([...am.keys(), ...bm.keys()])].sort();
       const diff = names.filter((n) => am.get(n) !== bm.get(n));
       out.push(...(diff.length ? diff.map((n) => `${label} ${n}`) : [key]));
+    } else if (a && b && typeof a === "object" && typeof b === "object") {
+      const ao = a as Record<string, unknown>;
+      const bo = b as Record<string, unknown>;
+      const sub = [...new Set([...Object.keys(ao), ...Object.keys(bo)])]
+        .sort()
+        .filter((k) => canonical(ao[k]) !== canonical(bo[k]));
+      out.push(...sub.map((k) => `${key}.${k}`));
     } else out.push(key);
   }
   return out;

@@ -14,6 +14,7 @@ const EXTENSIONS: Record<string, () => Promise<Register>> = {
   secrets: async () => (await import("./secrets-command.js")).registerSecrets,
   lab: async () => (await import("./lab-command.js")).registerLab,
   ui: async () => (await import("./ui-command.js")).registerUi,
+  versions: async () => (await import("./versions-command.js")).registerVersions,
 };
 
 /**

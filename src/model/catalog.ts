@@ -166,4 +166,4 @@ export const ROLE_DEFAULTS: Record<string, { cpu: number; memoryMiB: number; dis
 /** Proxmox VE's own needs on each node, kept out of what guests can use. */
 export const PROXMOX_OVERHEAD = { cpu: 0, memoryMiB: 1536, diskGiB: 16 };
 
-export const DEFAULT_K3S_VERSION = "v1.36.3+k3s1";
+export { DEFAULT_K3S_VERSION } from "./versions.js";

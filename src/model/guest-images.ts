@@ -119,3 +119,24 @@ export function imageSource(guest: Guest, arch: Arch): ImageSource {
   // Anything else names a file the user already put on the node's local storage.
   return { kind: "existing", fileId: ct ? `local:vztmpl/${image}` : `local:iso/${image}` };
 }
+
+/** The known images as pinned (amd64 builds), for `hlab versions`. */
+export function knownImagePins(): { name: string; file: string; url: string; check: string }[] {
+  return [
+    ...Object.entries(VM_IMAGES).map(([name, at]) => {
+      const img = at("amd64");
+      return {
+        name,
+        file: img.fileName,
+        url: img.url,
+        check: img.check.kind === "publisher" ? `${img.check.algorithm} from ${img.check.sumsUrl}` : "none",
+      };
+    }),
+    ...Object.entries(CT_TEMPLATES).map(([name, url]) => ({
+      name,
+      file: url.split("/").at(-1)!,
+      url,
+      check: "none (Proxmox publishes none)",
+    })),
+  ];
+}

@@ -10,13 +10,5 @@ export const REPO = "{{ playbook_dir }}/..";
 export const playbookPath = (n: number, name: string): string => `${ANSIBLE_DIR}/${n}-${name}.yml`;
 export const playbookCommand = (path: string): string => `ansible-playbook -i ${INVENTORY} ${path}`;
 
-/**
- * The collections the playbooks use beyond ansible-core 2.14, pinned at the versions Debian 12's
- * `ansible` 7.7.0 package ships (/usr/lib/python3/dist-packages/ansible_collections/<ns>/<name>/
- * MANIFEST.json), which is what the tests run ansible-lint against. Every argument used is checked
- * against these tags: ansible-collections/community.sops 1.6.2, kubernetes/kubernetes.core 2.4.0.
- */
-export const COLLECTIONS = [
-  { name: "community.sops", version: "1.6.2" },
-  { name: "kubernetes.core", version: "2.4.0" },
-] as const;
+/** The collections the playbooks use, pinned in the versions file. */
+export { ANSIBLE_COLLECTIONS as COLLECTIONS } from "../../model/versions.js";

@@ -20,14 +20,8 @@ import { SPEC_COPY, specText } from "./spec-copy.js";
 /** The hlab CLI inside the workflow, once the install step has built it. */
 export const HLAB_CLI = 'node "$HLAB"';
 
-/** What the generated repository's CI runs, pinned: the versions hlab's tests lint with (Debian 12). */
-export const CI_TOOLS = {
-  node: "20",
-  python: "3.11",
-  ansibleCore: "2.14.18",
-  ansibleLint: "6.13.1",
-  opentofu: "1.10.0",
-} as const;
+export { CI_TOOLS } from "../../model/versions.js";
+import { CI_TOOLS } from "../../model/versions.js";
 
 /** Fails, showing the difference, when the rebuild changed any file (hlab's own bookkeeping aside). */
 const UNCHANGED = [

@@ -11,8 +11,8 @@ import { clusterNetwork, K3S_MANIFESTS, k3sNodes } from "../../topology/k3s-node
 import { K3S_API_PORT } from "../../topology/ports.js";
 import { kubeVipApi } from "../../topology/vips.js";
 
-/** Pinned per shared/reference/versions.md: the DaemonSet and RBAC are generated here, not from the lagging chart. */
-export const KUBE_VIP_IMAGE = "ghcr.io/kube-vip/kube-vip:v1.2.3";
+export { KUBE_VIP_IMAGE } from "../../model/versions.js";
+import { KUBE_VIP_IMAGE } from "../../model/versions.js";
 const NAMESPACE = "kube-system";
 const LABELS = { "app.kubernetes.io/name": "kube-vip", "app.kubernetes.io/managed-by": "hlab" };
 

@@ -9,10 +9,8 @@ import { networkConfigPath, TOFU_DIR, userDataPath } from "../../artifact/repo-l
 import { imageSource, type ImageSource } from "../../model/guest-images.js";
 import { tfName, tofuGuestType } from "../../topology/tofu-names.js";
 
-/** Pinned per shared/reference/versions.md (v0.111). */
-export const PROVIDER_VERSION = "~> 0.111.0";
-/** hashicorp/http, which reads the publishers' checksum lists. */
-export const HTTP_PROVIDER_VERSION = "~> 3.6";
+import { HTTP_PROVIDER_VERSION, PROVIDER_VERSION } from "../../model/versions.js";
+export { HTTP_PROVIDER_VERSION, PROVIDER_VERSION };
 
 type Json = Record<string, unknown>;
 

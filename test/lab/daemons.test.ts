@@ -3,6 +3,7 @@ import { test } from "node:test";
 import { parse } from "yaml";
 import { buildDaemon } from "../../src/lab/daemons/build.js";
 import { PATRONI_DEFAULTS, type DaemonContext } from "../../src/lab/daemons/context.js";
+import { patroniRestoreConfig } from "../../src/lab/daemons/patroni.js";
 import { labGenerated, sysctlSettings, ThrowawaySecrets } from "../../src/lab/generated.js";
 import { labPlan } from "../../src/lab/lab-plan.js";
 import { loadSpecFile } from "../../src/spec/load.js";
@@ -170,4 +171,32 @@ test("the QDevice: qnetd on the spec's machine as coroqnetd, qdevice beside each
   const without = await ctx("test/fixtures/lab/two-nodes-qdevice.yaml", (p) => !p.includes("qnetd"));
   assert.match(find(without, "pi", "qnetd").skipped ?? "", /corosync-qnetd is not installed/);
   assert.match(find(without, "p1", "qdevice").skipped ?? "", /corosync-qnetd is not installed/);
+});
+
+test("Patroni keeps WAL for an archive and mounts its pgBackRest file; a restore bootstrap keeps archiving", async () => {
+  const c = await ctx("seed003-lb-pair.yaml");
+  const b = find(c, "metal", "patroni");
+  assert.deepEqual(
+    b.launch?.binds.map((x) => x.target),
+    ["/etc/pgbackrest.conf"],
+  );
+  const params = (text: string): Record<string, unknown> =>
+    (parse(text) as { bootstrap: { dcs: { postgresql: { parameters: Record<string, unknown> } } } }).bootstrap
+      .dcs.postgresql.parameters;
+  assert.equal(params(String(b.files[0]!.content)).archive_mode, "on");
+  assert.equal(params(String(b.files[0]!.content)).archive_command, "");
+  const r = patroniRestoreConfig(c, "app-db", "metal", "sh -c 'pgbackrest restore'", {
+    command: "pgbackrest --stanza=app-db archive-push %p",
+    timeout: "300s",
+  })!;
+  const doc = parse(r.content) as { bootstrap: { method: string; restore: Record<string, unknown> } };
+  assert.equal(doc.bootstrap.method, "restore");
+  assert.equal(doc.bootstrap.restore.keep_existing_recovery_conf, true);
+  assert.equal(params(r.content).archive_command, "pgbackrest --stanza=app-db archive-push %p");
+  const without = find(
+    await ctx("seed003-lb-pair.yaml", (p) => p !== "/etc/pgbackrest.conf"),
+    "metal",
+    "patroni",
+  );
+  assert.deepEqual(without.launch?.binds, [], "no pgBackRest installed: nothing mounted");
 });

@@ -83,12 +83,13 @@ export function patroniRestoreConfig(
   dbName: string,
   node: string,
   command: string,
+  archive: { command: string; timeout: string },
 ): { path: string; content: string } | undefined {
   const db = ctx.plan.databases.find((x) => x.name === dbName);
   const me = db?.members.find((m) => m.node === node);
   if (!db || !me) return undefined;
   const dir = dbDir(ctx, db.name, node);
-  return { path: join(dir, "patroni.yml"), content: patroniConfig(ctx, db, me, dir, command) };
+  return { path: join(dir, "patroni.yml"), content: patroniConfig(ctx, db, me, dir, { command, archive }) };
 }
 
 function patroniConfig(
@@ -96,7 +97,7 @@ function patroniConfig(
   db: LabDatabase,
   me: { node: string; address: string },
   dir: string,
-  restoreCommand?: string,
+  restore?: { command: string; archive: { command: string; timeout: string } },
 ): string {
   const net = ctx.plan.nodes
     .find((n) => n.name === me.node)
@@ -134,14 +135,19 @@ function patroniConfig(
             // empty archive_command archives nothing and recycles nothing until a drill sets it
             // (PostgreSQL 15 docs, archive_command: "WAL archiving is temporarily disabled").
             ...(ctx.exists(PGBACKREST_CONF) ? { archive_mode: "on", archive_command: "" } : {}),
+            // A restored cluster is a new one: its dynamic configuration comes from here, so it
+            // keeps archiving (with an empty command the next disaster would lose everything since).
+            ...(restore
+              ? { archive_command: restore.archive.command, archive_timeout: restore.archive.timeout }
+              : {}),
           },
         },
       },
       initdb: [{ encoding: "UTF8" }, { locale: "C" }],
-      ...(restoreCommand
+      ...(restore
         ? {
             method: "restore",
-            restore: { command: restoreCommand, keep_existing_recovery_conf: true, no_params: true },
+            restore: { command: restore.command, keep_existing_recovery_conf: true, no_params: true },
           }
         : {}),
     },

@@ -196,7 +196,10 @@ export async function drillDatabase(
       "-c",
       `mkdir -p -m 0700 ${shellWords(dataDir)} && exec ${shellWords(...restoreArgs)}`,
     );
-    const restoreCfg = patroniRestoreConfig(ctx, db.name, restoredOn, command)!;
+    const restoreCfg = patroniRestoreConfig(ctx, db.name, restoredOn, command, {
+      command: archiveCommand(db),
+      timeout: archiveTimeout(opts.archiveTimeoutMs),
+    })!;
     await writeOwnedFile(restoreCfg.path, restoreCfg.content, 0o600);
     await run("chown", [`${PG_USER}:`, restoreCfg.path]);
     const restoreKey = `${restoredOn}/patroni/${db.name}`;
@@ -399,7 +402,7 @@ async function setArchiving(
     postgresql: {
       parameters: {
         archive_command: archiveCommand(db),
-        archive_timeout: `${Math.max(1, Math.round(archiveTimeoutMs / 1000))}s`,
+        archive_timeout: archiveTimeout(archiveTimeoutMs),
       },
     },
   });
@@ -552,6 +555,8 @@ async function lastRestoreMs(state: LabState, db: LabDatabase, node: string): Pr
   const all = [...text.matchAll(/restore command end: completed successfully \((\d+)ms\)/g)];
   return all.length ? Number(all[all.length - 1]![1]) : undefined;
 }
+
+const archiveTimeout = (ms: number): string => `${Math.max(1, Math.round(ms / 1000))}s`;
 
 /** Bytes between two WAL files (16 MiB segments), from their log and segment numbers. */
 export function walDistance(from?: string, to?: string): number {

@@ -92,13 +92,34 @@ export function whatIfGraph(
   return { failed: [...failed], guestsDown, restarted, services, vipHolders, lines };
 }
 
-/** The pure entry point: resolve the failure texts, build the dependency graph, evaluate. */
+/**
+ * Dependency graphs by model, then by timings and leaders: the dashboard asks one what-if after
+ * another of the same loaded model, and building the graph was most of each answer (issue 17). A
+ * graph is never changed once built, and a model is plain data that is reloaded, not edited.
+ */
+const graphs = new WeakMap<Model, Map<string, DependencyGraph>>();
+
+function graphOf(model: Model, timings: TimingOverrides, current: CurrentLeaders): DependencyGraph {
+  let byKey = graphs.get(model);
+  if (!byKey) {
+    byKey = new Map();
+    graphs.set(model, byKey);
+  }
+  const key = JSON.stringify([timings, current]);
+  let graph = byKey.get(key);
+  if (!graph) {
+    graph = buildDependencyGraph(model, new FailoverCosts(model, timings), current);
+    byKey.set(key, graph);
+  }
+  return graph;
+}
+
+/** The pure entry point: resolve the failure texts, build (or reuse) the dependency graph, evaluate. */
 export function whatIf(
   model: Model,
   failures: readonly string[],
   timings: TimingOverrides = {},
   current: CurrentLeaders = {},
 ): WhatIfResult {
-  const graph = buildDependencyGraph(model, new FailoverCosts(model, timings), current);
-  return whatIfGraph(model, graph, resolveFailures(model, failures));
+  return whatIfGraph(model, graphOf(model, timings, current), resolveFailures(model, failures));
 }

@@ -4,7 +4,8 @@ import { planChange } from "../analyze/change/change-plan.js";
 import type { ChangePlan } from "../analyze/change/change-report.js";
 import { renderChangeMarkdown, renderChangeText } from "../analyze/change/change-render.js";
 import type { Model } from "../model/model.js";
-import type { Io } from "./output.js";
+import { rollingMaintenance, upgradeK3s, upgradeProblem } from "../analyze/change/maintenance.js";
+import { UsageError, type Io } from "./output.js";
 
 export function printChangePlan(
   io: Io,
@@ -18,4 +19,15 @@ export function printChangePlan(
 
 export function changePlan(current: Model, next: Model, from: string, to: string): ChangePlan {
   return planChange(current, next, { from, to });
+}
+
+export function maintenancePlan(
+  model: Model,
+  file: string,
+  flags: { rollingMaintenance?: boolean; upgradeK3s?: string },
+): ChangePlan {
+  if (flags.rollingMaintenance) return rollingMaintenance(model, file);
+  const problem = upgradeProblem(model, flags.upgradeK3s!);
+  if (problem) throw new UsageError(`--upgrade-k3s: ${problem}`, "e.g. --upgrade-k3s v1.37.1+k3s1");
+  return upgradeK3s(model, flags.upgradeK3s!, file);
 }

@@ -25,7 +25,7 @@ import { resolveFailures, whatIfGraph } from "../analyze/what-if.js";
 import type { Model } from "../model/model.js";
 import { loadSpecFile, type LoadResult } from "../spec/load.js";
 import { didYouMean } from "../util/suggest.js";
-import { changePlan, printChangePlan } from "./plan-change.js";
+import { changePlan, maintenancePlan, printChangePlan } from "./plan-change.js";
 import { diagnosticsJson, EXIT_FINDINGS, EXIT_OK, printDiagnostics, UsageError, type Io } from "./output.js";
 
 interface PlanFlags {
@@ -38,6 +38,8 @@ interface PlanFlags {
   simulate?: boolean | string;
   seed?: string;
   to?: string;
+  rollingMaintenance?: boolean;
+  upgradeK3s?: string;
 }
 
 const collect = (value: string, previous: string[]): string[] => [
@@ -111,6 +113,8 @@ export function registerPlan(program: Command, io: Io, setExit: (code: number) =
     )
     .option("--compare <spec>", "put a second design side by side (A = <spec>, B = this one)")
     .option("--to <spec>", "the ordered, quorum-safe steps from <spec> (as running) to this next design")
+    .option("--rolling-maintenance", "each host drained and rebooted in turn, with every service's state")
+    .option("--upgrade-k3s <version>", "upgrade K3s to <version>: one minor at a time, servers then agents")
     .option("--measured <file>", "failover timings measured by `hlab lab` (JSON) instead of the defaults")
     .option(
       "--timings <name=ms>",
@@ -141,8 +145,14 @@ export function registerPlan(program: Command, io: Io, setExit: (code: number) =
           "run the plan with --simulate, and --fail on its own",
         );
 
-      if (flags.to && (flags.fail.length || flags.compare || simulate !== undefined))
-        throw new UsageError("--to plans a change on its own", "drop --fail, --compare and --simulate");
+      const changeModes = [flags.to, flags.rollingMaintenance, flags.upgradeK3s].filter(Boolean).length;
+      if (changeModes > 1)
+        throw new UsageError(
+          "--to, --rolling-maintenance and --upgrade-k3s are exclusive",
+          "plan one change at a time",
+        );
+      if (changeModes && (flags.fail.length || flags.compare || simulate !== undefined))
+        throw new UsageError("a change is planned on its own", "drop --fail, --compare and --simulate");
 
       const loaded = await load(io, file, flags);
       if (!loaded) {
@@ -155,6 +165,11 @@ export function registerPlan(program: Command, io: Io, setExit: (code: number) =
         ...(simulate !== undefined ? { simulate } : {}),
       };
 
+      if (flags.rollingMaintenance || flags.upgradeK3s) {
+        printChangePlan(io, maintenancePlan(loaded.model!, file, flags), flags);
+        setExit(EXIT_OK);
+        return;
+      }
       if (flags.to) {
         const next = await load(io, flags.to, flags);
         if (!next) {

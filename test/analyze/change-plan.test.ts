@@ -4,6 +4,7 @@ import { test } from "node:test";
 import { planChange } from "../../src/analyze/change/change-plan.js";
 import type { ChangePlan } from "../../src/analyze/change/change-report.js";
 import { renderChangeMarkdown, renderChangeText } from "../../src/analyze/change/change-render.js";
+import { rollingMaintenance, upgradeK3s, upgradeProblem } from "../../src/analyze/change/maintenance.js";
 import { loadSpecFile } from "../../src/spec/load.js";
 import { assertQuorumSafe } from "./change-assert.js";
 
@@ -73,4 +74,42 @@ test("the same design twice: no step", async () => {
   const p = await plan("examples/seed004-three-nodes.yaml", "examples/seed004-three-nodes.yaml");
   assert.equal(p.steps.length, 0);
   assert.match(p.lines[0]!, /nothing to do/);
+});
+
+test("rolling maintenance of seed 004 and a K3s upgrade two minors ahead: golden, quorum-safe, one host or node at a time", () => {
+  return (async () => {
+    const file = "examples/seed004-three-nodes.yaml";
+    const model = (await loadSpecFile(file)).model!;
+    const rolling = rollingMaintenance(model, file);
+    const upgrade = upgradeK3s(model, "v1.38.0+k3s1", file);
+    for (const [name, p] of [
+      ["seed004-rolling-maintenance", rolling],
+      ["seed004-upgrade-k3s", upgrade],
+    ] as const) {
+      assertQuorumSafe(p);
+      assert.ok(
+        p.steps.every((s) => !s.outage),
+        `${name}: seed 004 takes every step without an outage`,
+      );
+      const text = renderChangeMarkdown(p, { commands: true });
+      const golden = `test/golden/change/${name}.md`;
+      if (process.env.UPDATE_GOLDEN) writeFileSync(golden, text);
+      assert.equal(text, readFileSync(golden, "utf8"), `${golden} differs (UPDATE_GOLDEN=1 to accept)`);
+    }
+    assert.deepEqual(
+      rolling.steps.map((s) => s.machine),
+      ["pve-01", "pve-02", "pve-03"],
+    );
+    // Snapshot first, then v1.37 on every server, then the target; agents (none here) after servers.
+    assert.equal(upgrade.steps[0]!.kind, "etcd-snapshot");
+    assert.deepEqual(
+      upgrade.steps.slice(1).map((s) => `${s.machine} ${s.title.includes("v1.37") ? "1.37" : "1.38"}`),
+      ["k3s-1 1.37", "k3s-2 1.37", "k3s-3 1.37", "k3s-1 1.38", "k3s-2 1.38", "k3s-3 1.38"],
+    );
+    assert.match(upgradeProblem(model, "v1.30.0+k3s1") ?? "", /does not downgrade/);
+    // A single server cannot be upgraded without its API going down, and the plan says so.
+    const single = (await loadSpecFile("examples/seed000-single-node.yaml")).model!;
+    const one = upgradeK3s(single, "v1.37.0+k3s1", "examples/seed000-single-node.yaml");
+    assert.match(one.steps[1]!.outage?.reason ?? "", /only K3s server/);
+  })();
 });

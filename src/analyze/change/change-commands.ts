@@ -217,7 +217,15 @@ export function commandsFor(d: StepDraft, before: Model, after: Model): Command[
       const arch = after.hosts.find((h) => h.name === g?.host)?.arch ?? "amd64";
       return [
         drain(m),
-        { on: m, run: k3sInstallCommand(k, role, arch) },
+        ...(d.version && !/^v\d+\.\d+\.\d+/.test(d.version)
+          ? [
+              {
+                on: m,
+                run: `# ${d.version}: use its latest patch release (github.com/k3s-io/k3s/releases) in the next line`,
+              },
+            ]
+          : []),
+        { on: m, run: k3sInstallCommand({ ...k, version: d.version ?? k.version }, role, arch) },
         { on: m, run: `systemctl restart ${k3sService(role)}` },
         { on: WS, run: `kubectl wait --for=condition=Ready node/${q(m)} --timeout=10m` },
         { on: WS, run: `kubectl uncordon ${q(m)}` },

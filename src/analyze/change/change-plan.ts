@@ -30,11 +30,14 @@ export interface StepDraft {
   /** Out of service while the step runs (host:NAME, guest:NAME). */
   out?: string[];
   /**
-   * before: the machine is out while still a member (restart, reboot, migration); leave: it leaves
+   * before: the machine is out while still a member (restart, reboot, migration); drained: the same,
+   * its K3s nodes drained first (pod moves take the drain, not the eviction timeout); leave: it leaves
    * its memberships while running (drained first), so quorum is counted without it; services: only
    * the named services are down for the step (a volume copied).
    */
-  mode?: "before" | "leave" | { services: string[] };
+  mode?: "before" | "drained" | "leave" | { services: string[] };
+  /** The K3s release an upgrade step installs. */
+  version?: string;
   /** Why an outage cannot be avoided, when the builder knows it will be one. */
   outageReason?: string;
 }
@@ -56,9 +59,14 @@ export class StepList {
     const mode = d.mode ?? "before";
     let layers;
     let services: ServiceDuringStep[];
-    if (mode === "before") {
+    if (mode === "before" || mode === "drained") {
       layers = layerStates(planOf(before), out);
       services = servicesDuring(before, out, d.durationMs);
+      // Drained first: pods are rescheduled by the drain, not after the node-loss eviction timeout.
+      if (mode === "drained")
+        services = services.map((x) =>
+          x.status === "fails-over" ? { ...x, outageMs: Math.min(x.outageMs, STEP_DURATION.drain) } : x,
+        );
     } else if (mode === "leave") {
       layers = layerStates(planOf(after), []);
       services = leaving(before, after, out, d.durationMs);

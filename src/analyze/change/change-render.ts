@@ -84,7 +84,7 @@ export function renderChangeMarkdown(plan: ChangePlan, options: MarkdownOptions 
   if (options.commands)
     out.push(
       "",
-      "Before step 1: `hlab build NEXT.yaml --out REPO` and work from `REPO` (the commands below use its paths);",
+      `Before step 1: \`hlab build ${plan.to.file} --out REPO\` and work from \`REPO\` (the commands below use its paths);`,
       "`(workstation)` is where that repository is checked out, with `kubectl` and `tofu`.",
     );
   for (const s of plan.steps) out.push("", ...stepMarkdown(s, options));

@@ -12,6 +12,16 @@ export interface FailTarget {
   label: string;
 }
 
+/** A service of the spec and where users reach it (src/ui/service-links.ts). */
+export interface ServiceLink {
+  name: string;
+  url?: string;
+  hostname?: string;
+  /** What its DNS record answers. */
+  address?: string;
+  target?: number;
+}
+
 /** GET /api/model: the spec as last loaded. */
 export interface ModelResponse {
   /** Increases on every reload, so the page can drop answers to older versions. */
@@ -26,6 +36,8 @@ export interface ModelResponse {
   /** The spec's lines, so findings can show the line they point at. */
   lines: string[];
   targets: FailTarget[];
+  /** The spec's services with their URLs (of the last good spec). */
+  services: ServiceLink[];
 }
 
 export type PlanResponse =

@@ -103,4 +103,8 @@ pre.excerpt mark { background: #fef08a; }
 .faults { display: flex; flex-wrap: wrap; gap: 6px; }
 .timeline { width: 100%; }
 .small { font-size: 12px; }
+.tiles { display: grid; grid-template-columns: repeat(auto-fill, minmax(180px, 1fr)); gap: 8px; margin-bottom: 12px; }
+.tile { border: 1px solid var(--line); border-left: 4px solid var(--ok); border-radius: 6px; padding: 6px 8px; overflow-wrap: anywhere; }
+.tile.below { border-left-color: var(--failover); }
+.tile-name { font-weight: 700; }
 `;

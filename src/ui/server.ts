@@ -240,6 +240,7 @@ function modelResponse(spec: SpecState): ModelResponse {
     svg: good?.svg,
     lines: c.text.split("\n"),
     targets: good?.targets ?? [],
+    services: good?.services ?? [],
   };
 }
 

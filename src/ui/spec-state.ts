@@ -7,7 +7,8 @@ import { basename, dirname } from "node:path";
 import type { Diagnostic } from "../diagnostic/diagnostic.js";
 import type { Model } from "../model/model.js";
 import { loadSpecFile, loadSpecText } from "../spec/load.js";
-import type { FailTarget } from "./api-types.js";
+import type { FailTarget, ServiceLink } from "./api-types.js";
+import { serviceLinks } from "./service-links.js";
 import { layoutTopology } from "./topology-layout.js";
 import { topologySvg } from "./topology-svg.js";
 
@@ -23,6 +24,7 @@ export interface GoodSpec {
   model: Model;
   svg: string;
   targets: FailTarget[];
+  services: ServiceLink[];
 }
 
 const DEBOUNCE_MS = 120;
@@ -75,6 +77,7 @@ export class SpecState {
         model: r.model,
         svg: topologySvg(layoutTopology(r.model)),
         targets: failTargets(r.model),
+        services: serviceLinks(r.model),
       };
     return true;
   }

@@ -5,9 +5,10 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
+import { serviceLinks } from "../../src/ui/service-links.js";
 import { startUiServer, type UiServer } from "../../src/ui/server.js";
 import { planBackend } from "../../src/ui/wiring.js";
-import { EXAMPLES, exampleName } from "../generate/fixtures.js";
+import { EXAMPLES, exampleModel, exampleName } from "../generate/fixtures.js";
 import { browserMissing, openBrowser, screenshotDir, type Browser } from "./browser.js";
 
 const skip = browserMissing();
@@ -95,6 +96,20 @@ for (const file of EXAMPLES) {
           assert.deepEqual(r.overlaps, [], `${name} at ${vp.width}: overlapping text`);
           await page.screenshot({ path: join(screenshotDir(), `${name}-${vp.width}.png`) });
         }
+        // A tile per service, linking to the URL the build publishes.
+        const links = serviceLinks(await exampleModel(file));
+        const tiles = await page
+          .locator("#plan-services .tile")
+          .evaluateAll((els) =>
+            els.map((e) => ({
+              name: e.getAttribute("data-service"),
+              url: e.querySelector("a")?.getAttribute("href"),
+            })),
+          );
+        assert.deepEqual(
+          tiles,
+          links.map((l) => ({ name: l.name, url: l.url })),
+        );
         // What-if of each host: every chip takes a state colour, and the notes stay legible.
         const hosts = await page
           .locator("#topology .host")

@@ -7,7 +7,7 @@ import type {
   ServiceAvailability,
 } from "../../analyze/plan-report.js";
 import type { Diagnostic } from "../../diagnostic/diagnostic.js";
-import type { ModelResponse, PlanResponse } from "../api-types.js";
+import type { ModelResponse, PlanResponse, ServiceLink } from "../api-types.js";
 import { el, fmtAvailability, fmtHours, fmtMiB } from "./dom.js";
 
 /** Renders the plan; returns the components that are single points of failure of some service. */
@@ -30,6 +30,7 @@ export function renderPlan(
   const spofs = spofsOf(r);
   root.append(
     summarySection(r),
+    tilesSection(r, model.services),
     // Errors first, before any table, as in the terminal report.
     findingsSection(
       "Findings",
@@ -59,6 +60,38 @@ function summarySection(r: PlanReport): HTMLElement {
     // The plan's own sentence, the one the terminal and the Markdown report lead with.
     el("p", { id: "plan-verdict", class: s.sound ? "state-up" : "state-down" }, el("strong", {}, s.verdict)),
     el("ul", { class: "small" }, ...s.lines.map((l) => el("li", {}, l))),
+  );
+}
+
+/** A start page of the lab: each service, where to open it, and how available the plan says it is. */
+function tilesSection(r: PlanReport, links: readonly ServiceLink[]): HTMLElement {
+  const byName = new Map(r.availability.services.map((s) => [s.name, s]));
+  const tiles = links.map((l) => {
+    const a = byName.get(l.name);
+    const below = a && l.target !== undefined && a.availability < l.target;
+    return el(
+      "div",
+      { class: `tile${below ? " below" : ""}`, "data-service": l.name },
+      el("div", { class: "tile-name" }, l.name),
+      l.url
+        ? el("a", { href: l.url, target: "_blank", rel: "noopener noreferrer", class: "small" }, l.url)
+        : el("span", { class: "small muted" }, "no web address"),
+      l.address ? el("div", { class: "small muted" }, `DNS ${l.hostname ?? ""} → ${l.address}`) : undefined,
+      el(
+        "div",
+        { class: "small" },
+        a ? `plan ${fmtAvailability(a.availability)}` : "not in the plan",
+        l.target !== undefined ? ` · target ${fmtAvailability(l.target)}` : "",
+      ),
+    );
+  });
+  return el(
+    "section",
+    { id: "plan-services" },
+    el("h2", {}, "Services"),
+    tiles.length
+      ? el("div", { class: "tiles" }, ...tiles)
+      : el("p", { class: "small" }, "No services declared."),
   );
 }
 

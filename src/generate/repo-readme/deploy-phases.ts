@@ -114,6 +114,16 @@ const PHASES: {
   { title: "Argo CD GitOps", nothing: "No Kubernetes in the spec: nothing to do.", text: phase5 },
 ];
 
+/** A play as one step of the README: its name, and what its tasks wait for. */
+function playStep(play: Record<string, unknown>): string {
+  const tasks = (play["tasks"] ?? []) as { name?: string }[];
+  const waits = tasks
+    .map((t) => t.name ?? "")
+    .filter((n) => n.startsWith("Wait until"))
+    .map((n) => n.replace(/^Wait until /, ""));
+  return `${String(play["name"])}${waits.length ? `; waits until ${waits.join(", and until ")}` : ""}`;
+}
+
 export function deployPhases(model: Model, ctx: GenerateContext): Phase[] {
   const playbooks = new Map(playbookPhases(model, ctx).map((p) => [p.number, p]));
   return PHASES.map((p, i) => {
@@ -123,6 +133,8 @@ export function deployPhases(model: Model, ctx: GenerateContext): Phase[] {
           number: i + 1,
           title: p.title,
           command: i === 1 ? `TF_VAR_proxmox_api_token='user@pam!token-id=secret' ${pb.command}` : pb.command,
+          // Phases 4 and 5 list the deploy order; the others their plays, from the playbook itself.
+          ...(pb.plays.length > 1 ? { steps: pb.plays.map(playStep) } : {}),
           ...p.text(model),
         }
       : { number: i + 1, title: p.title, what: p.nothing };

@@ -3,6 +3,7 @@
 import { planChange } from "../analyze/change/change-plan.js";
 import type { ChangePlan } from "../analyze/change/change-report.js";
 import { renderChangeMarkdown, renderChangeText } from "../analyze/change/change-render.js";
+import { writeUserFile } from "../emit/write.js";
 import type { Model } from "../model/model.js";
 import { rollingMaintenance, upgradeK3s, upgradeProblem } from "../analyze/change/maintenance.js";
 import { UsageError, type Io } from "./output.js";
@@ -30,4 +31,26 @@ export function maintenancePlan(
   const problem = upgradeProblem(model, flags.upgradeK3s!);
   if (problem) throw new UsageError(`--upgrade-k3s: ${problem}`, "e.g. --upgrade-k3s v1.37.1+k3s1");
   return upgradeK3s(model, flags.upgradeK3s!, file);
+}
+
+const RUNBOOK_START = "# Runbook: ";
+
+/**
+ * The runbook beside the plan, through src/emit: never through a link, never over a file hlab did
+ * not write (an earlier runbook is recognised by its first line) unless --force, never over a spec.
+ */
+export async function writeRunbook(
+  io: Io,
+  plan: ChangePlan,
+  file: string,
+  force: boolean,
+  specs: readonly string[],
+): Promise<void> {
+  const result = await writeUserFile(file, renderChangeMarkdown(plan, { commands: true }), {
+    force,
+    isOurs: (existing) => existing.subarray(0, RUNBOOK_START.length).toString("utf8") === RUNBOOK_START,
+    protect: specs,
+    what: "--runbook",
+  });
+  io.err(`${result === "unchanged" ? "unchanged" : "wrote"} ${file}`);
 }

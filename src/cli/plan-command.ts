@@ -25,7 +25,7 @@ import { resolveFailures, whatIfGraph } from "../analyze/what-if.js";
 import type { Model } from "../model/model.js";
 import { loadSpecFile, type LoadResult } from "../spec/load.js";
 import { didYouMean } from "../util/suggest.js";
-import { changePlan, maintenancePlan, printChangePlan } from "./plan-change.js";
+import { changePlan, maintenancePlan, printChangePlan, writeRunbook } from "./plan-change.js";
 import { diagnosticsJson, EXIT_FINDINGS, EXIT_OK, printDiagnostics, UsageError, type Io } from "./output.js";
 
 interface PlanFlags {
@@ -40,6 +40,8 @@ interface PlanFlags {
   to?: string;
   rollingMaintenance?: boolean;
   upgradeK3s?: string;
+  runbook?: string;
+  force?: boolean;
 }
 
 const collect = (value: string, previous: string[]): string[] => [
@@ -115,6 +117,8 @@ export function registerPlan(program: Command, io: Io, setExit: (code: number) =
     .option("--to <spec>", "the ordered, quorum-safe steps from <spec> (as running) to this next design")
     .option("--rolling-maintenance", "each host drained and rebooted in turn, with every service's state")
     .option("--upgrade-k3s <version>", "upgrade K3s to <version>: one minor at a time, servers then agents")
+    .option("--runbook <file>", "with a change: also write the steps and their commands as Markdown")
+    .option("--force", "with --runbook: replace a file hlab did not write")
     .option("--measured <file>", "failover timings measured by `hlab lab` (JSON) instead of the defaults")
     .option(
       "--timings <name=ms>",
@@ -151,6 +155,11 @@ export function registerPlan(program: Command, io: Io, setExit: (code: number) =
           "--to, --rolling-maintenance and --upgrade-k3s are exclusive",
           "plan one change at a time",
         );
+      if ((flags.runbook || flags.force) && !changeModes)
+        throw new UsageError(
+          "--runbook writes a change's steps",
+          "add --to NEXT, --rolling-maintenance or --upgrade-k3s",
+        );
       if (changeModes && (flags.fail.length || flags.compare || simulate !== undefined))
         throw new UsageError("a change is planned on its own", "drop --fail, --compare and --simulate");
 
@@ -166,7 +175,9 @@ export function registerPlan(program: Command, io: Io, setExit: (code: number) =
       };
 
       if (flags.rollingMaintenance || flags.upgradeK3s) {
-        printChangePlan(io, maintenancePlan(loaded.model!, file, flags), flags);
+        const plan = maintenancePlan(loaded.model!, file, flags);
+        printChangePlan(io, plan, flags);
+        if (flags.runbook) await writeRunbook(io, plan, flags.runbook, !!flags.force, [file]);
         setExit(EXIT_OK);
         return;
       }
@@ -176,7 +187,9 @@ export function registerPlan(program: Command, io: Io, setExit: (code: number) =
           setExit(EXIT_FINDINGS);
           return;
         }
-        printChangePlan(io, changePlan(loaded.model!, next.model!, file, flags.to), flags);
+        const plan = changePlan(loaded.model!, next.model!, file, flags.to);
+        printChangePlan(io, plan, flags);
+        if (flags.runbook) await writeRunbook(io, plan, flags.runbook, !!flags.force, [file, flags.to]);
         setExit(EXIT_OK);
         return;
       }

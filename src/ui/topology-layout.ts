@@ -48,7 +48,12 @@ const ROLE_COLOURS: Record<NetworkRole, string> = {
   cluster: "#64748b",
 };
 const SPARE_COLOURS = ["#db2777", "#ca8a04", "#4f46e5", "#16a34a", "#0d9488", "#9333ea"];
-export const STATE_COLOURS = { down: "#dc2626", failover: "#d97706", ok: "#16a34a" } as const;
+export const STATE_COLOURS = {
+  down: "#dc2626",
+  failover: "#d97706",
+  ok: "#16a34a",
+  unreachable: "#64748b",
+} as const;
 
 /**
  * Width of a text in px at a font size. Estimated from the character count (wide enough for the
@@ -615,6 +620,8 @@ function placeLegend(model: Model, colours: Map<string, string>, y: number): Leg
     { label: "down", color: STATE_COLOURS.down, style: "fill" },
     { label: "fails over", color: STATE_COLOURS.failover, style: "fill" },
     { label: "fine", color: STATE_COLOURS.ok, style: "fill" },
+    // A guest that runs behind a failed NIC or box (topology-svg.ts .is-unreachable).
+    { label: "unreachable", color: STATE_COLOURS.unreachable, style: "dashed" },
   ];
   let x = MARGIN;
   return items.map((it) => {

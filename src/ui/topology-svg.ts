@@ -64,8 +64,8 @@ text { fill: #0f172a; }
 .is-spof > rect { stroke: ${STATE_COLOURS.down}; stroke-width: 2.5; }
 .note rect { fill: ${STATE_COLOURS.failover}; stroke: none; }
 .note.down rect { fill: ${STATE_COLOURS.down}; }
-.is-unreachable > rect { fill: #f1f5f9; stroke: #64748b; stroke-width: 1.5; stroke-dasharray: 2 2; }
-.note.unreachable rect { fill: #64748b; }
+.is-unreachable > rect { fill: #f1f5f9; stroke: ${STATE_COLOURS.unreachable}; stroke-width: 1.5; stroke-dasharray: 2 2; }
+.note.unreachable rect { fill: ${STATE_COLOURS.unreachable}; }
 .note text { fill: #ffffff; font-size: 10px; font-weight: 700; }
 `;
 

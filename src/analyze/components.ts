@@ -98,9 +98,14 @@ export function componentInfo(c: Component): ComponentInfo {
  * Parses a what-if target: host:NAME, nic:HOST/NIC (or nic:HOST for all of its NICs, or a NIC name
  * unique in the lab), gear:NAME, guest:NAME. Returns the component ids, or an error sentence.
  */
+/** `--fail site`: every host and every piece of gear at once (a fire, a flood, a burglary). */
+export const SITE = "site";
+
 export function resolveFailure(model: Model, text: string): ComponentId[] | string {
+  if (text.trim() === SITE)
+    return [SITE, ...model.hosts.map((h) => hostId(h.name)), ...model.gear.map((g) => gearId(g.name))];
   const m = /^(host|nic|gear|guest):(.+)$/.exec(text.trim());
-  if (!m) return `\`${text}\` is not host:NAME, nic:NAME, gear:NAME or guest:NAME`;
+  if (!m) return `\`${text}\` is not host:NAME, nic:NAME, gear:NAME, guest:NAME or site`;
   const [, kind, name] = m as unknown as [string, string, string];
   switch (kind) {
     case "host":

@@ -52,3 +52,10 @@ const PLATFORM_NAMES: Record<string, string> = {
 /** How a service or platform row reads in a report. */
 export const displayName = (s: { name: string; kind: string }): string =>
   s.kind === "platform" ? (PLATFORM_NAMES[s.name] ?? s.name) : s.name;
+
+/** A span as long as a backup interval: hours and days past two hours, else as msText. */
+export function spanText(ms: number | null): string {
+  if (ms === null || !Number.isFinite(ms) || ms < 2 * 3_600_000) return msText(ms);
+  const h = ms / 3_600_000;
+  return h >= 72 ? `${Math.round((h / 24) * 10) / 10} d` : `${Math.round(h * 10) / 10} h`;
+}

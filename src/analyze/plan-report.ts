@@ -2,6 +2,7 @@
 // Markdown report, `--json` and the web UI all read the same object. Times are milliseconds unless
 // a field says otherwise; probabilities are fractions (0.999, not 99.9).
 import type { Diagnostic } from "../diagnostic/diagnostic.js";
+import type { RecoveryReport } from "./recovery-findings.js";
 
 /** host:NAME, nic:HOST/NIC, gear:NAME or guest:NAME. */
 export type ComponentId = string;
@@ -246,6 +247,8 @@ export interface PlanReport {
   capacity: CapacityReport;
   ipPlan: IpPlan;
   exposure: ExposureReport;
+  /** RPO and RTO per data-bearing service, and the 3-2-1 rule (src/analyze/recovery-findings.ts). */
+  recovery: RecoveryReport;
 }
 
 // --- what-if and comparison -----------------------------------------------------------------------
@@ -268,7 +271,18 @@ export interface WhatIfResult {
   services: WhatIfService[];
   /** Who holds each VIP afterwards (null: nobody), read from the topology's takeover order. */
   vipHolders: { address: string; holder: string | null }[];
+  /** If what failed never comes back: each data-bearing service intact, restored (from when) or lost. */
+  data?: WhatIfData[];
   lines: string[];
+}
+
+export interface WhatIfData {
+  name: string;
+  status: "intact" | "restored" | "lost";
+  mechanism?: string;
+  destination?: string;
+  rpoMs?: number;
+  rtoMs?: number;
 }
 
 export interface CompareRow {

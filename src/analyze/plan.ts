@@ -14,6 +14,8 @@ import { hoursText, percent } from "./format.js";
 import { ipPlan } from "./ip-plan.js";
 import type { HostLoss, PlanReport, PlanSummary, ServiceAvailability } from "./plan-report.js";
 import { failureDomains } from "./quorum.js";
+import { recoveryOverrides } from "./recovery.js";
+import { recoverySection } from "./recovery-findings.js";
 
 export interface PlanOptions extends AvailabilityOptions {
   timings?: TimingOverrides;
@@ -28,6 +30,7 @@ export function planModel(model: Model, options: PlanOptions = {}): PlanReport {
   const cap = capacity(model, graph.placement);
   const avail = availabilitySection(model, graph, options);
   const exposure = exposureSection(model);
+  const recovery = recoverySection(model, recoveryOverrides(options.timings?.measured));
   const findings = sortDiagnostics(
     dedupeDiagnostics([
       ...(options.findings ?? []),
@@ -37,6 +40,7 @@ export function planModel(model: Model, options: PlanOptions = {}): PlanReport {
       ...defaultRouteFindings(model),
       ...downloadFindings(model),
       ...exposure.findings,
+      ...recovery.findings,
     ]),
   );
   return {
@@ -49,6 +53,7 @@ export function planModel(model: Model, options: PlanOptions = {}): PlanReport {
     capacity: cap.report,
     ipPlan: ipPlan(model),
     exposure: exposure.report,
+    recovery: recovery.report,
   };
 }
 

@@ -376,7 +376,7 @@ function prediction(
   p: Omit<RecoveryPrediction, "best" | "rpoMs" | "rtoMs">,
 ): RecoveryPrediction {
   const best = bestOf(p.copies);
-  return { ...p, best, rpoMs: best?.rpoMs ?? null, rtoMs: best?.rtoMs ?? null };
+  return { ...p, ...(best ? { best } : {}), rpoMs: best?.rpoMs ?? null, rtoMs: best?.rtoMs ?? null };
 }
 
 const bestOf = (copies: readonly RecoveryCopy[]): RecoveryCopy | undefined =>

@@ -6,6 +6,7 @@ import { displayName, hoursText, mibText, msText, percent } from "./format.js";
 import type { CompareResult, PlanReport, WhatIfResult } from "./plan-report.js";
 import { hostLossLines } from "./report-text.js";
 import { EXPOSURE_LEGEND, exposureRows } from "./exposure.js";
+import { RECOVERY_LEGEND, recoveryRows } from "./recovery-findings.js";
 
 const cell = (t: string): string => t.replace(/\|/g, "\\|").replace(/\n/g, " ");
 
@@ -68,6 +69,10 @@ export function renderPlanMarkdown(r: PlanReport): string {
           .join("; ")}`,
       );
     out.push(`- **${displayName(s)}**: ${bits.join("; ")}.`);
+  }
+  if (r.recovery.services.length) {
+    const [head, ...rows] = recoveryRows(r.recovery);
+    out.push("", "## Recovery", "", ...mdTable(head!, rows), "", RECOVERY_LEGEND);
   }
   if (r.exposure.services.length) {
     const [head, ...rows] = exposureRows(r.exposure);

@@ -5,6 +5,7 @@ import type { Diagnostic, SourceLocator } from "../diagnostic/diagnostic.js";
 import { renderDiagnostic } from "../diagnostic/render.js";
 import { EXPOSURE_LEGEND, exposureRows } from "./exposure.js";
 import { displayName, hoursText, mibText, msText, percent, table } from "./format.js";
+import { RECOVERY_LEGEND, recoveryRows } from "./recovery-findings.js";
 import type { CompareResult, PlanReport, ServiceAvailability, WhatIfResult } from "./plan-report.js";
 
 export interface TextOptions {
@@ -115,6 +116,13 @@ export function renderPlanText(r: PlanReport, opts: TextOptions): string {
     out.push(`  ${displayName(s)}: ${bits.join("; ")}`);
   }
   out.push("");
+
+  if (r.recovery.services.length) {
+    out.push(h("Recovery (RPO and RTO per data-bearing service)"));
+    out.push(...table(recoveryRows(r.recovery)));
+    out.push(`  ${RECOVERY_LEGEND}`);
+    out.push("");
+  }
 
   if (r.exposure.services.length) {
     out.push(h("Exposure (who reaches each service's name)"));

@@ -11,8 +11,11 @@ import {
 } from "./dependency-graph.js";
 import { FailoverCosts, type TimingOverrides } from "./failover-costs.js";
 import { failureOutcome } from "./failure-outcome.js";
-import { displayName, msText } from "./format.js";
-import type { ComponentId, WhatIfResult, WhatIfService } from "./plan-report.js";
+import { displayName, msText, spanText } from "./format.js";
+import { SITE } from "./components.js";
+import { copyAfter, recoveryPredictions } from "./recovery.js";
+import { serviceLabel } from "./recovery-findings.js";
+import type { ComponentId, WhatIfData, WhatIfResult, WhatIfService } from "./plan-report.js";
 import { holderAfter, vipLabels } from "../topology/vips.js";
 
 /** Resolves failure texts (host:NAME, nic:NAME, gear:NAME, guest:NAME); throws on an unknown one. */
@@ -89,7 +92,59 @@ export function whatIfGraph(
         : "";
     lines.push(`VIP ${h.address} (${vipLabels(v).join(", ")}) is held by nobody${why}.`);
   }
-  return { failed: [...failed], guestsDown, restarted, services, vipHolders, lines };
+  const data = dataAfter(model, failed, hostBroken);
+  lines.push(...data.lines);
+  return { failed: [...failed], guestsDown, restarted, services, vipHolders, data: data.rows, lines };
+}
+
+/**
+ * If what failed never comes back (a surge, a fire, a stolen box): per data-bearing service, whether
+ * a live copy remains, else which backup it comes back from and from when.
+ */
+function dataAfter(
+  model: Model,
+  failed: readonly ComponentId[],
+  hostBroken: (host: string) => boolean,
+): { rows: WhatIfData[]; lines: string[] } {
+  const site = failed.includes(SITE);
+  const lost = {
+    hosts: new Set(model.hosts.filter((h) => site || hostBroken(h.name)).map((h) => h.name)),
+    gear: new Set(failed.filter((f) => f.startsWith("gear:")).map((f) => f.slice(5))),
+    site,
+  };
+  const rows: WhatIfData[] = [];
+  for (const p of recoveryPredictions(model)) {
+    if (!site && p.hosts.some((h) => !lost.hosts.has(h))) {
+      rows.push({ name: p.name, status: "intact" });
+      continue;
+    }
+    const c = copyAfter(p, lost);
+    rows.push(
+      c
+        ? {
+            name: p.name,
+            status: "restored",
+            mechanism: c.mechanism,
+            ...(c.destination ? { destination: c.destination } : {}),
+            rpoMs: c.rpoMs,
+            rtoMs: c.rtoMs,
+          }
+        : { name: p.name, status: "lost" },
+    );
+  }
+  const lines: string[] = [];
+  const restored = rows.filter((r) => r.status === "restored");
+  const gone = rows.filter((r) => r.status === "lost");
+  if (restored.length || gone.length) lines.push("If it never comes back:");
+  for (const r of restored)
+    lines.push(
+      `  ${serviceLabel(r)} comes back from ${r.mechanism}${r.destination ? ` on ${r.destination}` : ""}: up to ${spanText(r.rpoMs!)} of data lost, restored in about ${spanText(r.rtoMs!)}.`,
+    );
+  if (gone.length) lines.push(`  Lost for good (no surviving copy): ${gone.map(serviceLabel).join(", ")}.`);
+  const intact = rows.filter((r) => r.status === "intact");
+  if (intact.length && (restored.length || gone.length))
+    lines.push(`  Intact on the remaining machines: ${intact.map(serviceLabel).join(", ")}.`);
+  return { rows, lines };
 }
 
 /**

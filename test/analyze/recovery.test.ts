@@ -15,11 +15,14 @@ import { loadSpecText } from "../../src/spec/load.js";
 
 const SEED003 = readFileSync("examples/seed003-lb-pair.yaml", "utf8");
 
+/** Seed 003 without its backups, with the database's policy and destinations given here. */
 function withBackups(extra: string, dbBackups: string): Model {
-  const text = SEED003.replace(
-    / {2}app-db: \{ engine: cloudnative-pg, instances: 3, synchronous: true, storage: 10GiB(, backups: \{[^}]*\})? \}/,
-    `  app-db: { engine: cloudnative-pg, instances: 3, synchronous: true, storage: 10GiB, backups: ${dbBackups} }`,
-  ).replace(/^backups:\n( {2}.*\n|\n)*/m, "");
+  const text = SEED003.replace(/^ {2}etcdSnapshots: .*\n/m, "")
+    .replace(
+      /^databases:\n {2}app-db:\n( {4}.*\n)+/m,
+      `databases:\n  app-db: { engine: cloudnative-pg, instances: 3, synchronous: true, storage: 10GiB, backups: ${dbBackups} }\n`,
+    )
+    .replace(/^backups:\n( {2}.*\n)+/m, "");
   const r = loadSpecText(`${text}\n${extra}`, "inline.yaml");
   assert.deepEqual(
     r.diagnostics.filter((d) => d.severity === "error").map((d) => `${d.code} ${d.path} ${d.message}`),
@@ -76,9 +79,7 @@ test("measured figures replace the defaults, the way failover timings are replac
 });
 
 test("the K3s datastore: local snapshots on every server, and the upload that outlives the site", () => {
-  const model = withBackups(NAS.replace("backups:\n", "backups:\n"), '{ schedule: "0 3 * * *", to: nas }');
-  const k = SEED003.includes("etcdSnapshots");
-  assert.equal(k, false);
+  const model = withBackups(NAS, '{ schedule: "0 3 * * *", to: nas }');
   const p = predictRecovery(model, KUBERNETES_DATASTORE)!;
   assert.equal(p.kind, "datastore");
   assert.equal(p.rpoMs, 6 * 3_600_000);
@@ -104,4 +105,51 @@ test("the older bare destination URL still works, as a destination of unknown pl
   const p = predictRecovery(model, "app-db")!;
   assert.equal(p.best?.locationKnown, false);
   assert.equal(model.databases[0]!.backups?.destination, "s3://bucket/app-db");
+});
+
+test("seed 004 and seed 003 plans show RPO and RTO for every data-bearing service", async () => {
+  const { loadSpecFile } = await import("../../src/spec/load.js");
+  const { planModel } = await import("../../src/analyze/plan.js");
+  for (const file of ["examples/seed004-three-nodes.yaml", "examples/seed003-lb-pair.yaml"]) {
+    const r = planModel((await loadSpecFile(file)).model!);
+    assert.ok(r.recovery.services.length > 0, file);
+    for (const p of r.recovery.services) {
+      assert.notEqual(p.rpoMs, null, `${file} ${p.name} has an RPO`);
+      assert.notEqual(p.rtoMs, null, `${file} ${p.name} has an RTO`);
+    }
+    assert.deepEqual(
+      r.findings.filter((d) => ["HL150", "HL151", "HL153", "HL154"].includes(d.code)).map((d) => d.message),
+      [],
+    );
+  }
+});
+
+test("held back: the backup destination on a host of the database is flagged at the policy line", async () => {
+  const { loadSpecFile } = await import("../../src/spec/load.js");
+  const { planModel } = await import("../../src/analyze/plan.js");
+  const file = "test/fixtures/plan/seed003-backup-same-host.yaml";
+  const r = planModel((await loadSpecFile(file)).model!);
+  const hit = r.findings.find((d) => d.code === "HL150" && d.path === "databases.app-db.backups.to");
+  assert.ok(hit, JSON.stringify(r.findings.map((d) => [d.code, d.path])));
+  const line =
+    readFileSync(file, "utf8")
+      .split("\n")
+      .findIndex((l) => l.includes("to: nas, retention")) + 1;
+  assert.equal(hit.line, line);
+});
+
+test("what-if: losing the whole site says what comes back from offsite, and from when", async () => {
+  const { loadSpecFile } = await import("../../src/spec/load.js");
+  const { whatIf } = await import("../../src/analyze/what-if.js");
+  const model = (await loadSpecFile("examples/seed003-lb-pair.yaml")).model!;
+  const site = whatIf(model, ["site"]);
+  const db = site.data!.find((d) => d.name === "app-db")!;
+  assert.equal(db.status, "restored");
+  assert.equal(db.destination, "offsite");
+  assert.equal(site.data!.find((d) => d.name === KUBERNETES_DATASTORE)!.status, "lost");
+  const oneHost = whatIf(model, ["host:p1"]);
+  assert.ok(
+    oneHost.data!.every((d) => d.status === "intact"),
+    "replicas elsewhere keep every copy",
+  );
 });

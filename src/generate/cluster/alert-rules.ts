@@ -226,11 +226,11 @@ function backupRules(model: Model): Rule[] {
     rules.push(
       rule(
         "VolumeBackupMissed",
-        `time() - kube_cronjob_status_last_successful_time{namespace="${LONGHORN_NAMESPACE}",cronjob="${LONGHORN_BACKUP_JOB}"} > ${missedAfter(lh.snapshotSchedule)}`,
+        `time() - kube_cronjob_status_last_successful_time{namespace="${LONGHORN_NAMESPACE}",cronjob="${LONGHORN_BACKUP_JOB}"} > ${missedAfter(lh.backups?.schedule ?? lh.snapshotSchedule)}`,
         "10m",
         "critical",
         "Longhorn has not backed volumes up for two scheduled intervals",
-        `The schedule is "${lh.snapshotSchedule}" to ${lh.backupTarget}.`,
+        `The schedule is "${lh.backups?.schedule ?? lh.snapshotSchedule}" to ${lh.backupTarget}.`,
       ),
     );
   }

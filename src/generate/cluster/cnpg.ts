@@ -83,7 +83,8 @@ function clusterSpec(model: Model, db: Database): Record<string, unknown> {
     ...(destination
       ? {
           backup: {
-            retentionPolicy: "30d",
+            // Base backups are daily at most: keeping `retention` of them keeps about that many days.
+            retentionPolicy: `${db.backups?.retention ?? 30}d`,
             barmanObjectStore: {
               destinationPath: destination,
               s3Credentials: {

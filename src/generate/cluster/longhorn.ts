@@ -65,7 +65,9 @@ export function longhornComponent(model: Model): Component | undefined {
   });
   c.manifests["recurring-jobs"] = [
     recurringJob("snapshot", "snapshot", lh.snapshotSchedule, 7),
-    ...(lh.backupTarget ? [recurringJob(LONGHORN_BACKUP_JOB, "backup", lh.snapshotSchedule, 14)] : []),
+    ...(lh.backupTarget && lh.backups
+      ? [recurringJob(LONGHORN_BACKUP_JOB, "backup", lh.backups.schedule, lh.backups.retain)]
+      : []),
   ];
   if (needsSingleReplicaClass(model)) c.manifests["storage-classes"] = [singleReplicaStorageClass()];
   if (host)

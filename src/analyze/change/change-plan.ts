@@ -17,7 +17,7 @@ import type { ChangeActionKind, ChangePlan, ChangeStep, ServiceDuringStep } from
 import { copyMs, migrationMs, STEP_DURATION } from "./change-durations.js";
 import { layerStates, planOf, servicesDuring } from "./change-state.js";
 import { commandsFor } from "./change-commands.js";
-import { residualDifferences } from "./change-residual.js";
+import { canonical, residualDifferences } from "./change-residual.js";
 
 export interface StepDraft {
   kind: ChangeActionKind;
@@ -322,6 +322,31 @@ export function planChange(current: Model, next: Model, files: PlanFiles): Chang
       out: [`host:${h.name}`],
       mode: "leave",
       mutate: (m) => ({ ...m, hosts: without(m.hosts, h.name) }),
+    });
+
+  // Backups: where copies go and when. Nothing restarts for it; it comes before the hardware work so
+  // that a host powered off for a new part is already backed up under the new policy.
+  const snapshotsOf = (m: Model): unknown => m.kubernetes?.etcdSnapshots;
+  if (
+    canonical(list.state.backups) !== canonical(next.backups) ||
+    (list.state.kubernetes &&
+      next.kubernetes &&
+      canonical(snapshotsOf(list.state)) !== canonical(snapshotsOf(next)))
+  )
+    emit({
+      kind: "reconfigure",
+      machine: "(repository)",
+      title: "set up the backup destinations, targets and K3s snapshot settings with `hlab build`",
+      why: "K3s reads its snapshot settings when it starts: they apply from each server's next restart",
+      durationMs: STEP_DURATION.reload,
+      mutate: (m) => ({
+        ...m,
+        backups: next.backups,
+        kubernetes:
+          m.kubernetes && next.kubernetes
+            ? { ...m.kubernetes, etcdSnapshots: next.kubernetes.etcdSnapshots }
+            : m.kubernetes,
+      }),
     });
 
   // Hardware work on a kept host (a new NIC, more memory): last, once the final layout carries its loss.

@@ -10,7 +10,7 @@ const sortedByName = (xs: readonly unknown[]): unknown[] =>
     : [...xs];
 
 /** Stable text of a value: keys sorted, named lists in name order. */
-function canonical(v: unknown): string {
+export function canonical(v: unknown): string {
   return JSON.stringify(v, (_k, x: unknown) => {
     if (Array.isArray(x)) return sortedByName(x);
     if (x && typeof x === "object")

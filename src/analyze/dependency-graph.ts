@@ -223,17 +223,23 @@ export function buildDependencyGraph(
   };
 
   const servers = k8s ? leaderFirst(byAvailability(model, k8s.servers), current.etcd) : [];
-  const controlPlane = ((): Expr | undefined => {
+  const quorum = (electionMs: number): Expr | undefined => {
     if (!k8s || servers.length === 0) return undefined;
     if (k8s.datastore === "sqlite") return guestPath(k8s.servers[0]!);
     return b.kofn(
       majority(servers.length),
       servers.map(guestPath),
-      costs.ms("etcd.election"),
+      electionMs,
       "etcd leader election",
       "etcd.election",
     );
-  })();
+  };
+  const controlPlane = quorum(costs.ms("etcd.election"));
+  // kube-vip keeps its VIP while it can renew within renewDeadline: an etcd election shorter than
+  // that costs the API its writes but leaves the VIP (and the ingress behind it) where it is.
+  const leaseRenewal = k8s
+    ? quorum(costs.ms("etcd.election") < k8s.kubeVip.renewMs ? 0 : costs.ms("etcd.election"))
+    : undefined;
 
   const lbFront = (lb: LoadBalancer, backends: readonly string[]): Expr =>
     b.all([
@@ -255,19 +261,19 @@ export function buildDependencyGraph(
   const vips = modelVips(model);
   // kube-vip renews its Lease through the API server, which needs etcd quorum: without it the
   // leader drops the VIP and no candidate can take it, so the address needs the control plane too.
-  const needsExpr = (d: VipDependency): Expr => (d === "kubernetes-api" ? (controlPlane ?? b.FALSE) : b.TRUE);
+  // The holder keeps the VIP through an etcd election shorter than its renew deadline; a new
+  // holder must write the Lease, so it waits for the election as well.
+  const needsExpr = (d: VipDependency, holding = true): Expr =>
+    d === "kubernetes-api" ? ((holding ? leaseRenewal : controlPlane) ?? b.FALSE) : b.TRUE;
   const kubeVipFront = (vip: Vip): Expr =>
-    b.all([
-      ...vip.needs.map(needsExpr),
-      b.any(
-        leaderFirst(byAvailability(model, vip.candidates), current.vips?.[vip.address]).map((s) => ({
-          expr: guestPath(s),
-          switchMs: costs.kubeVip(),
-        })),
-        "kube-vip lease takeover",
-        "kubevip.failover",
-      ),
-    ]);
+    b.any(
+      leaderFirst(byAvailability(model, vip.candidates), current.vips?.[vip.address]).map((s, i) => ({
+        expr: b.all([guestPath(s), ...vip.needs.map((d) => needsExpr(d, i === 0))]),
+        switchMs: costs.kubeVip(),
+      })),
+      "kube-vip lease takeover",
+      "kubevip.failover",
+    );
   const keepalivedFront = (vip: Vip, backends: readonly string[]): Expr => {
     const lb = model.loadBalancers.find((l) => l.name === vip.loadBalancer);
     if (lb) return lbFront(lb, backends);

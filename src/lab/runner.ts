@@ -281,6 +281,8 @@ export async function runScenario(
     ev: ScenarioEvent;
     before: Snapshot;
     restoredAt?: number;
+    /** When the undoing began: a link is up again before restoreFaults returns. */
+    restoringAt?: number;
   }
   const active: Active[] = [];
   const done: Active[] = [];
@@ -319,6 +321,7 @@ export async function runScenario(
       await nap(next.at);
       if (interrupted) break;
       if (next.restore) {
+        next.restore.restoringAt = Date.now();
         await restoreFaults(state.id, [next.restore.applied.id]);
         next.restore.restoredAt = Date.now();
         moments.push({ fault: next.restore.applied.id, phase: "restore", at: next.restore.restoredAt });
@@ -345,6 +348,7 @@ export async function runScenario(
       if (ev.forMs !== undefined) queue.push({ at: applied.at + ev.forMs, restore: a });
     }
     for (const a of [...active]) {
+      a.restoringAt = Date.now();
       await restoreFaults(state.id, [a.applied.id]);
       a.restoredAt = Date.now();
       moments.push({ fault: a.applied.id, phase: "restore", at: a.restoredAt });
@@ -476,7 +480,13 @@ interface ReportInput {
   records: ReturnType<typeof parseProbeLog>;
   window: Interval;
   moments: FaultMoment[];
-  done: { applied: AppliedFault; ev: ScenarioEvent; before: Snapshot; restoredAt?: number }[];
+  done: {
+    applied: AppliedFault;
+    ev: ScenarioEvent;
+    before: Snapshot;
+    restoredAt?: number;
+    restoringAt?: number;
+  }[];
   skipped: { step: number; why: string }[];
   initial: Snapshot;
   holderEvents: HolderEvent[];
@@ -542,8 +552,8 @@ export function buildReport(x: ReportInput): LabReport {
           outages: struck.length,
           afterRestoreMs: longest(undone),
           outAtRestore:
-            d.restoredAt !== undefined &&
-            allOutages.some((o) => o.target === t.id && o.start <= d.restoredAt! && o.end >= d.restoredAt!),
+            d.restoringAt !== undefined &&
+            allOutages.some((o) => o.target === t.id && o.start <= d.restoringAt! && o.end >= d.restoringAt!),
         };
       });
       return {

@@ -98,14 +98,12 @@ for (const file of EXAMPLES) {
         }
         // A tile per service, linking to the URL the build publishes.
         const links = serviceLinks(await exampleModel(file));
-        const tiles = await page
-          .locator("#plan-services .tile")
-          .evaluateAll((els) =>
-            els.map((e) => ({
-              name: e.getAttribute("data-service"),
-              url: e.querySelector("a")?.getAttribute("href"),
-            })),
-          );
+        const tiles = await page.locator("#plan-services .tile").evaluateAll((els) =>
+          els.map((e) => ({
+            name: e.getAttribute("data-service"),
+            url: e.querySelector("a")?.getAttribute("href"),
+          })),
+        );
         assert.deepEqual(
           tiles,
           links.map((l) => ({ name: l.name, url: l.url })),

@@ -118,6 +118,7 @@ const BASES: { name: string; spec: Obj }[] = [
         haGroups: { main: { nodes: ["pve-01", "pve-02"] } },
         tokenTimeout: "4s",
         api: "https://192.168.1.11:8006/",
+        backups: { rpo: "7d", rto: "1d" },
       },
       guests: {
         "k3s-1": {
@@ -136,17 +137,23 @@ const BASES: { name: string; spec: Obj }[] = [
         clusterCidr: "10.42.0.0/16",
         serviceCidr: "10.43.0.0/16",
         clusterDomain: "cluster.local",
-        etcdSnapshots: { schedule: "0 */6 * * *" },
+        etcdSnapshots: { schedule: "0 */6 * * *", rpo: "6h", rto: "1h" },
         nodeDownEviction: "300s",
       },
       metallb: { pools: { default: { network: "lan" } } },
-      storage: { longhorn: { backupTarget: "s3://backups@us-east-1/", snapshotSchedule: "0 3 * * *" } },
+      storage: {
+        longhorn: {
+          backupTarget: "s3://backups@us-east-1/",
+          snapshotSchedule: "0 3 * * *",
+          backups: { rpo: "24h", rto: "4h" },
+        },
+      },
       databases: {
         "app-db": {
           engine: "cloudnative-pg",
           instances: 2,
           storage: "5GiB",
-          backups: { schedule: "0 2 * * *", destination: "s3://backups/app-db" },
+          backups: { schedule: "0 2 * * *", destination: "s3://backups/app-db", archiveTimeout: "5min" },
         },
         pg: { engine: "patroni", guests: ["db-1"], vip: "192.168.1.55" },
       },
@@ -165,7 +172,19 @@ const BASES: { name: string; spec: Obj }[] = [
       },
       dns: { records: { nas: "192.168.1.30" } },
       access: { timezone: "Europe/Paris" },
-      gitops: { repository: "https://git.example.org/me/homelab.git" },
+      gitops: {
+        repository: "https://git.example.org/me/homelab.git",
+        hlab: {
+          git: "https://git.example.org/me/hlab.git",
+          commit: "0123456789abcdef0123456789abcdef01234567",
+        },
+      },
+      backups: {
+        destinations: {
+          "usb-disk": { kind: "nfs", url: "nfs://192.168.1.53/usb", host: "pve-03" },
+          "annex-disk": { kind: "nfs", url: "nfs://192.168.1.60/disk", guest: "annex" },
+        },
+      },
       secrets: { recipients: [AGE] },
       plan: {
         defaults: { host: reliability, nic: reliability, guest: reliability, gear: reliability },

@@ -154,7 +154,10 @@ export const CHART_KINDS: Partial<Record<ChartName, ChartKinds>> = {
   // cloudnative-pg/charts tag cloudnative-pg-v0.29.0, charts/cloudnative-pg/templates/crds/crds.yaml;
   // templates/podmonitor.yaml when monitoring.podMonitorEnabled.
   "cloudnative-pg": {
-    crds: { "postgresql.cnpg.io/Cluster": "clusters.postgresql.cnpg.io" },
+    crds: {
+      "postgresql.cnpg.io/Cluster": "clusters.postgresql.cnpg.io",
+      "postgresql.cnpg.io/ScheduledBackup": "scheduledbackups.postgresql.cnpg.io",
+    },
     renders: (v) => when(v, ["monitoring", "podMonitorEnabled"], "monitoring.coreos.com/PodMonitor"),
   },
   // traefik/traefik-helm-chart tag v41.3.0: traefik/crds/traefik.io_*.yaml; templates/servicemonitor.yaml

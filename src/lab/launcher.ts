@@ -39,6 +39,7 @@ export function toolCommand(
   binds: LaunchSpec["binds"],
   cmd: string,
   args: string[],
+  user?: string,
 ): { cmd: string; args: string[] } {
   return launchCommand({
     key: "",
@@ -50,6 +51,7 @@ export function toolCommand(
     cmd,
     args,
     binds,
+    ...(user ? { user } : {}),
     log: "",
   });
 }

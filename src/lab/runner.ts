@@ -4,15 +4,14 @@
 // acknowledged write and turns the observations into a report.
 import { mkdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { writeOwnedFile } from "../emit/write.js";
 import type { Model } from "../model/model.js";
 import { startDaemon } from "../process/run.js";
 import { applyFault, flapLog, restoreFaults, type AppliedFault, type FaultSpec } from "./chaos.js";
-import { standinScript } from "./daemons/context.js";
 import { superuserSecret } from "./daemons/patroni.js";
 import { ThrowawaySecrets } from "./generated.js";
-import { CLIENT_NODE, nodeFor, type LabPlan } from "./lab-plan.js";
-import { launch, stop } from "./launcher.js";
+import { nodeFor, type LabPlan } from "./lab-plan.js";
+import { stop } from "./launcher.js";
+import { launchProber } from "./prober-launch.js";
 import { SECRETS_FILE, waitFor } from "./lifecycle.js";
 import {
   attribute,
@@ -42,15 +41,7 @@ import {
   type Prediction,
   type Snapshot,
 } from "./predict.js";
-import {
-  probeTargets,
-  PROBE_INTERVAL_MS,
-  PROBE_TABLE,
-  PROBE_TIMEOUT_MS,
-  PG_PORT,
-  type ProberConfig,
-  type ProbeTarget,
-} from "./probe-target.js";
+import { probeTargets, PROBE_INTERVAL_MS, PROBE_TABLE, PG_PORT, type ProbeTarget } from "./probe-target.js";
 import { processStart } from "./procfs.js";
 import type { Scenario, ScenarioEvent } from "./scenario.js";
 import { clientRequest, dbStatus, etcdStatus, vipHolders } from "./status.js";
@@ -241,29 +232,8 @@ export async function runScenario(
       label: "address monitor",
     });
   }
-  const proberCfg: ProberConfig = {
-    intervalMs: PROBE_INTERVAL_MS,
-    timeoutMs: PROBE_TIMEOUT_MS,
-    out: join(runDir, "probes.jsonl"),
-    targets,
-  };
-  const cfgPath = join(runDir, "prober.json");
-  await writeOwnedFile(cfgPath, JSON.stringify(proberCfg), 0o600);
-  const clientNs = plan.nodes.find((n) => n.name === CLIENT_NODE)!.namespace;
-  infra.push(
-    await launch({
-      key: "_lab/prober",
-      node: CLIENT_NODE,
-      namespace: clientNs,
-      kind: "prober",
-      label: "prober",
-      standin: false,
-      cmd: process.execPath,
-      args: [standinScript("prober"), cfgPath],
-      binds: [],
-      log: proberCfg.out,
-    }),
-  );
+  const prober = await launchProber(plan, runDir, targets, { key: "_lab/prober", label: "prober" });
+  infra.push(prober.record);
   await updateState(state.id, (s) => {
     s.processes.push(...infra);
   });
@@ -384,7 +354,7 @@ export async function runScenario(
     if (rows) present.set(t.id, new Set(rows.map((r) => Number(r[0]))));
   }
 
-  const records = parseProbeLog(await readFile(proberCfg.out, "utf8").catch(() => ""));
+  const records = parseProbeLog(await readFile(prober.out, "utf8").catch(() => ""));
   const holderEvents: HolderEvent[] = [];
   for (const node of monitorNodes)
     holderEvents.push(

@@ -2,21 +2,13 @@
 // recorded in the state file like every process the lab starts, so `lab down` stops it whatever
 // happens here), one-shot tools run as a node would run them, and SQL through the service address.
 import { mkdir, readFile } from "node:fs/promises";
-import { join } from "node:path";
 import { UserError } from "../../diagnostic/user-error.js";
-import { writeOwnedFile } from "../../emit/write.js";
 import { run, type RunResult } from "../../process/run.js";
-import { standinScript } from "../daemons/context.js";
-import { CLIENT_NODE, type LabPlan } from "../lab-plan.js";
-import { launch, launchCommand, stop } from "../launcher.js";
+import type { LabPlan } from "../lab-plan.js";
+import { stop, toolCommand } from "../launcher.js";
+import { launchProber } from "../prober-launch.js";
 import { parseProbeLog } from "../measure.js";
-import {
-  PG_PORT,
-  PROBE_INTERVAL_MS,
-  PROBE_TIMEOUT_MS,
-  type ProberConfig,
-  type ProbeTarget,
-} from "../probe-target.js";
+import { PG_PORT, type ProbeTarget } from "../probe-target.js";
 import { clientRequest } from "../status.js";
 import { updateState, type LabState, type LaunchSpec, type ProcessRecord } from "../state.js";
 import type { ProbeRecord } from "../probe-target.js";
@@ -38,31 +30,15 @@ export interface Writer {
 /** Starts the prober on `targets` from the client namespace; its records go to `dir`. */
 export async function startWriter(state: LabState, dir: string, targets: ProbeTarget[]): Promise<Writer> {
   await mkdir(dir, { recursive: true });
-  const cfg: ProberConfig = {
-    intervalMs: PROBE_INTERVAL_MS,
-    timeoutMs: PROBE_TIMEOUT_MS,
-    out: join(dir, "probes.jsonl"),
-    targets,
-  };
-  const cfgPath = join(dir, "prober.json");
-  await writeOwnedFile(cfgPath, JSON.stringify(cfg), 0o600);
-  const rec = await launch({
+  const { record: rec, out } = await launchProber(state.plan, dir, targets, {
     key: "_lab/drill-prober",
-    node: CLIENT_NODE,
-    namespace: state.plan.nodes.find((n) => n.name === CLIENT_NODE)!.namespace,
-    kind: "prober",
     label: "prober (restore drill)",
-    standin: false,
-    cmd: process.execPath,
-    args: [standinScript("prober"), cfgPath],
-    binds: [],
-    log: cfg.out,
   });
   await updateState(state.id, (s) => {
     s.processes.push(rec);
   });
   const records = async (): Promise<ProbeRecord[][]> => {
-    const all = parseProbeLog(await readFile(cfg.out, "utf8").catch(() => ""));
+    const all = parseProbeLog(await readFile(out, "utf8").catch(() => ""));
     return targets.map((_, i) => all.filter((r) => r.i === i));
   };
   return {
@@ -86,19 +62,7 @@ export function nodeTool(
   args: string[],
   timeoutMs = 120_000,
 ): Promise<RunResult> {
-  const c = launchCommand({
-    key: "",
-    node: "",
-    namespace,
-    kind: "",
-    label: "",
-    standin: false,
-    cmd,
-    args,
-    binds,
-    user,
-    log: "",
-  });
+  const c = toolCommand(namespace, binds, cmd, args, user);
   return run(c.cmd, c.args, { timeoutMs });
 }
 

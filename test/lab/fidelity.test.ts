@@ -65,6 +65,14 @@ test("planned states start from the lab's leaders: losing a host that holds noth
   assert.deepEqual(now.get("api:write"), { state: "fails-over", ms: 15_000 });
   const other = plannedStates(m, ["host:pve-01"], ["api:write"], 30_000, leaders);
   assert.deepEqual(other.get("api:write"), { state: "up" });
+  // Only the etcd leader lost: the API's writes wait for the election, the holder keeps the VIP
+  // (the election is shorter than kube-vip's renew deadline), so the ingress stays up.
+  const electionOnly = plannedStates(m, ["host:pve-02"], ["api:write", "http:argocd"], 30_000, {
+    vips: { [vip]: "k3s-1" },
+    etcd: "k3s-2",
+  });
+  assert.deepEqual(electionOnly.get("api:write"), { state: "fails-over", ms: 7_500 });
+  assert.deepEqual(electionOnly.get("http:argocd"), { state: "up" });
   // Two holders at once (split brain) say nothing about who leads.
   assert.deepEqual(leadersOf({ holders: { [vip]: ["k3s-1", "k3s-2"] }, primaries: {} }).vips, {});
 });

@@ -11,7 +11,7 @@ export interface Rect {
 /** A failure the user can inject by clicking: `host:<name>`, `nic:<host>/<nic>`, `gear:<name>`. */
 export type FailureTarget = string;
 
-export type ChipKind = "service" | "daemon" | "database" | "pool";
+export type ChipKind = "service" | "daemon" | "database" | "pool" | "pod";
 
 export interface Chip extends Rect {
   label: string;

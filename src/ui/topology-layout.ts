@@ -22,6 +22,8 @@ import type {
   Wire,
 } from "./layout-types.js";
 import { kubeVipApi, modelVips, vipLabels, type Vip } from "../topology/vips.js";
+import { placeWorkloads, type Placement } from "../analyze/placement.js";
+import { DEFAULT_TIMINGS, type TimingName } from "../model/timings.js";
 
 const MARGIN = 20;
 const HOST_GAP = 28;
@@ -79,7 +81,8 @@ export function networkColours(model: Model): Map<string, string> {
 export function layoutTopology(model: Model): TopologyLayout {
   const colours = networkColours(model);
   const vips = modelVips(model);
-  const sizedHosts = model.hosts.map((h) => sizeHost(model, h, vips));
+  const placement = placeWorkloads(model);
+  const sizedHosts = model.hosts.map((h) => sizeHost(model, h, vips, placement));
   const hostH = Math.max(0, ...sizedHosts.map((s) => s.h));
 
   const titleY = MARGIN;
@@ -187,7 +190,7 @@ interface SizedHost {
 
 const gib = (mib: number): string => `${Math.round((mib / 1024) * 10) / 10} GiB`;
 
-function sizeHost(model: Model, host: Host, vips: Vip[]): SizedHost {
+function sizeHost(model: Model, host: Host, vips: Vip[], placement: Placement): SizedHost {
   const title = host.name;
   const cluster = model.proxmox;
   const disks = host.disks.map((d) => `${d.type} ${Math.round(d.sizeGiB)} GiB`).join(", ");
@@ -212,7 +215,9 @@ function sizeHost(model: Model, host: Host, vips: Vip[]): SizedHost {
           ),
         ]
       : [];
-  const guests = model.guests.filter((g) => g.host === host.name).map((g) => sizeGuest(model, g, vips));
+  const guests = model.guests
+    .filter((g) => g.host === host.name)
+    .map((g) => sizeGuest(model, g, vips, placement));
   const columns = guests.length > 3 ? 2 : 1;
   const neededGuestW = Math.max(GUEST_MIN_W, ...guests.map((g) => g.contentW + 2 * GUEST_PAD));
   const ports = host.nics.map((n) => ({
@@ -281,7 +286,7 @@ function flowRows(widths: number[], width: number): number {
   return rows;
 }
 
-function sizeGuest(model: Model, g: Guest, vips: Vip[]): SizedGuest {
+function sizeGuest(model: Model, g: Guest, vips: Vip[], placement: Placement): SizedGuest {
   const subtitle = [
     g.kind === "metal" ? "bare metal" : `${g.kind} ${g.vmid}`,
     g.role,
@@ -294,6 +299,7 @@ function sizeGuest(model: Model, g: Guest, vips: Vip[]): SizedGuest {
   const chips = [
     ...daemonChips(model, g),
     ...model.services.filter((s) => s.on.includes(g.name)).map(serviceChip),
+    ...podChips(model, placement, g),
   ];
   const guestVips = vips.flatMap((v) => {
     const at = v.candidates.indexOf(g.name);
@@ -339,6 +345,79 @@ function serviceChip(s: Service): SizedChip {
     .filter(Boolean)
     .join("; ");
   return chip(parts.join(" "), "service", title, { service: s.name });
+}
+
+const timing = (model: Model, name: TimingName): number => model.timings[name] ?? DEFAULT_TIMINGS[name];
+const minutes = (ms: number): string => `~${Math.max(1, Math.round(ms / 60_000))} min`;
+
+/**
+ * The pods the plan places on a Kubernetes node (analyze/placement.ts, the guess the availability
+ * model reasons about): which replica of how many, and what brings the service back when the node
+ * is lost: another replica, a promoted database instance, a reschedule after the eviction timeout
+ * (plus Longhorn's reattach for a volume), or nothing but the node itself (data on the node).
+ * The chip has no service id: in the what-if it follows its node, which is what happens to the pod.
+ */
+function podChips(model: Model, placement: Placement, g: Guest): SizedChip[] {
+  const k8s = model.kubernetes;
+  if (!k8s || !placement.nodes.includes(g.name)) return [];
+  const longhorn = model.storage.longhorn;
+  const reschedule = (persistent: boolean): string => {
+    // One node, or data held on the node: nowhere for the pod to go.
+    if (placement.nodes.length < 2) return "waits for node";
+    if (persistent && (!longhorn || longhorn.nodeDownPodDeletion === "do-nothing")) return "waits for node";
+    const ms =
+      timing(model, "k8s.nodeNotReady") +
+      timing(model, "k8s.podEviction") +
+      timing(model, "k8s.podStart") +
+      (persistent ? timing(model, "longhorn.reattach") : 0);
+    return `reschedule ${minutes(ms)}`;
+  };
+  // A node may hold several replicas of one service (a single node runs them all): one chip each.
+  const pod = (name: string, nodes: readonly string[], back: string, why: string): SizedChip => {
+    const here = nodes.filter((n) => n === g.name).length;
+    const label = `${name} ${here}/${nodes.length} · ${back}`;
+    const title = `${name}: ${here} of ${nodes.length} replica${nodes.length > 1 ? "s" : ""} on ${g.name} (placed on ${nodes.join(", ")}); if ${g.name} is lost: ${why}`;
+    return chip(label, "pod", title, { component: `pod:${name}@${g.name}` });
+  };
+  const spread = (nodes: readonly string[]): boolean => new Set(nodes).size > 1;
+  const out: SizedChip[] = [];
+  for (const s of model.services) {
+    const nodes = placement.services.get(s.name) ?? [];
+    if (!nodes.includes(g.name)) continue;
+    if (spread(nodes))
+      out.push(pod(s.name, nodes, "other replica", "the replicas on other nodes keep serving"));
+    else {
+      const back = reschedule(s.persistenceGiB > 0);
+      out.push(
+        pod(
+          s.name,
+          nodes,
+          back,
+          back === "waits for node"
+            ? "no other node can take it (data on the node, or no other node): the pod waits for the node"
+            : `Kubernetes marks the node NotReady, evicts the pod and starts it elsewhere (${back.replace("reschedule ", "")})`,
+        ),
+      );
+    }
+  }
+  for (const db of model.databases) {
+    const nodes = placement.databases.get(db.name) ?? [];
+    if (!nodes.includes(g.name)) continue;
+    out.push(
+      spread(nodes)
+        ? pod(db.name, nodes, "replica promoted", "CloudNativePG promotes an instance on another node")
+        : pod(db.name, nodes, "waits for node", "its only instance waits for the node"),
+    );
+  }
+  if (placement.bundledTraefik.includes(g.name)) {
+    const nodes = placement.bundledTraefik;
+    out.push(
+      spread(nodes)
+        ? pod("traefik", nodes, "other replica", "the replicas on other nodes keep serving")
+        : pod("traefik", nodes, reschedule(false), "Kubernetes reschedules it after the eviction timeout"),
+    );
+  }
+  return out;
 }
 
 /** What hlab runs on a guest because of its role, so the picture shows where each daemon lives. */
@@ -567,7 +646,7 @@ function placeCluster(model: Model, hosts: HostBox[], vips: Vip[], y: number): C
   const subtitle = [
     `API ${k8s.api.endpoint}${apiVip ? ` via ${apiVip.mechanism}` : ""}`,
     `ingress ${k8s.ingress.address ?? k8s.ingress.node ?? "node ports"} via ${k8s.ingress.via}`,
-    `pods may run on ${nodes.join(", ")}`,
+    `pods on ${nodes.join(", ")} as placed by the plan`,
   ].join(" · ");
   const chips: SizedChip[] = [
     chip(

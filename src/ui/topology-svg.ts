@@ -42,6 +42,7 @@ text { fill: #0f172a; }
 .chip.daemon rect { fill: #f1f5f9; stroke: #cbd5e1; }
 .chip.database rect { fill: #fdf4ff; stroke: #e879f9; }
 .chip.pool rect { fill: #ecfeff; stroke: #67e8f9; }
+.chip.pod rect { fill: #f0fdf4; stroke: #86efac; }
 .chip text { font-size: 10px; }
 .vip rect { fill: #0f172a; stroke: #0f172a; }
 .vip text { fill: #ffffff; font-size: 10px; font-weight: 700; }

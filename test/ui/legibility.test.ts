@@ -1,10 +1,12 @@
 // Every example's topology in a real browser (Debian's Chromium) at 1024x768 and 1400x900: after
-// "fit", every text of the drawing is at least 12 CSS pixels, no two texts overlap, and in the
+// "fit", every text of the drawing is at least 12 CSS pixels, no two texts overlap, every pod the
+// plan places is drawn on its node, and in the
 // what-if of each host every chip is coloured. One browser and one page for the whole run;
 // screenshots go to test-results/ui/ (gitignored).
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
+import { placeWorkloads } from "../../src/analyze/placement.js";
 import { serviceLinks } from "../../src/ui/service-links.js";
 import { startUiServer, type UiServer } from "../../src/ui/server.js";
 import { planBackend } from "../../src/ui/wiring.js";
@@ -59,6 +61,17 @@ const inspectText = (minPx: number): TextProblem => {
   return { small, overlaps, scale };
 };
 
+/** Pods drawn inside their node's box, with a size on screen: `pod:<name>@<node>`. */
+const visiblePods = (): string[] =>
+  [...document.querySelectorAll<SVGGElement>("#topology .guest .chip.pod")]
+    .filter((c) => {
+      const r = c.getBoundingClientRect();
+      const node = c.closest<SVGGElement>(".guest")?.dataset.guest;
+      return r.width > 0 && r.height > 0 && c.dataset.component?.endsWith(`@${node}`);
+    })
+    .map((c) => c.dataset.component ?? "")
+    .sort();
+
 /** Chips without a state, or whose box is not painted in a state's fill (the stylesheet's). */
 const uncoloured = (): string[] => {
   const fills = new Set([
@@ -84,6 +97,16 @@ for (const file of EXAMPLES) {
     async () => {
       const server: UiServer = await startUiServer({ spec: file, port: 0, backends: { plan: planBackend } });
       const page = browser.page;
+      // Every pod the plan places (analyze/placement.ts), as the page should draw it.
+      const placement = placeWorkloads(await exampleModel(file));
+      const pods = [
+        ...new Set([
+          ...[...placement.services, ...placement.databases].flatMap(([n, nodes]) =>
+            nodes.map((node) => `pod:${n}@${node}`),
+          ),
+          ...placement.bundledTraefik.map((node) => `pod:traefik@${node}`),
+        ]),
+      ].sort();
       try {
         for (const vp of VIEWPORTS) {
           await page.setViewportSize(vp);
@@ -94,6 +117,11 @@ for (const file of EXAMPLES) {
           const r = await page.evaluate(inspectText, MIN_PX);
           assert.deepEqual(r.small, [], `${name} at ${vp.width}: text below ${MIN_PX} px (scale ${r.scale})`);
           assert.deepEqual(r.overlaps, [], `${name} at ${vp.width}: overlapping text`);
+          assert.deepEqual(
+            await page.evaluate(visiblePods),
+            pods,
+            `${name} at ${vp.width}: pods on their nodes`,
+          );
           await page.screenshot({ path: join(screenshotDir(), `${name}-${vp.width}.png`) });
         }
         // A tile per service, linking to the URL the build publishes.

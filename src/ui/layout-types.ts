@@ -103,7 +103,9 @@ export interface ClusterBand extends Rect {
 export interface LegendItem {
   label: string;
   color: string;
-  style: "line" | "fill" | "dashed";
+  style: "line" | "dashed-line" | "fill" | "dashed";
+  /** Inside of a box sample when it differs from the outline colour. */
+  fill?: string;
   x: number;
   y: number;
 }

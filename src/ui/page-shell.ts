@@ -95,6 +95,12 @@ pre.excerpt mark { background: #fef08a; }
 .bar > span.committed { background: #60a5fa; }
 .bar > span.overhead { background: #94a3b8; }
 .bar.over > span.committed { background: var(--down); }
+.bar-legend { display: flex; flex-wrap: wrap; gap: 4px 12px; margin: 0 0 6px; }
+.swatch { display: inline-block; width: 14px; height: 10px; border-radius: 2px; margin-right: 4px; vertical-align: baseline; }
+.swatch.committed { background: #60a5fa; } .swatch.overhead { background: #94a3b8; }
+.swatch.free { background: var(--line); } .swatch.over { background: var(--down); }
+h3 { font-size: 13px; margin: 10px 0 4px; }
+.mono { font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-size: 12px; }
 .chipl { display: inline-block; font-size: 11px; padding: 1px 6px; margin: 1px 2px; border-radius: 8px; background: #fee2e2; color: #991b1b; }
 .state-up { color: var(--ok); } .state-fails-over { color: var(--failover); } .state-down { color: var(--down); }
 .dot { display: inline-block; width: 9px; height: 9px; border-radius: 50%; margin-right: 4px; }

@@ -50,12 +50,25 @@ const ROLE_COLOURS: Record<NetworkRole, string> = {
   cluster: "#64748b",
 };
 const SPARE_COLOURS = ["#db2777", "#ca8a04", "#4f46e5", "#16a34a", "#0d9488", "#9333ea"];
+/** A part the user failed in the what-if. */
+export const FAILED_FILL = "#fecaca";
 export const STATE_COLOURS = {
   down: "#dc2626",
   failover: "#d97706",
   ok: "#16a34a",
   unreachable: "#64748b",
 } as const;
+
+/** Fill and outline of each kind of chip, decided once for the stylesheet and the legend. */
+export const CHIP_COLOURS: Record<ChipKind, { fill: string; stroke: string; label: string }> = {
+  service: { fill: "#eef2ff", stroke: "#a5b4fc", label: "service" },
+  daemon: { fill: "#f1f5f9", stroke: "#cbd5e1", label: "daemon / member" },
+  database: { fill: "#fdf4ff", stroke: "#e879f9", label: "database" },
+  pool: { fill: "#ecfeff", stroke: "#67e8f9", label: "MetalLB pool" },
+  pod: { fill: "#f0fdf4", stroke: "#86efac", label: "pod: replicas here/all · what brings it back" },
+};
+/** Dashed wire from a piece of shared gear (switch, router) to the hosts it serves. */
+export const GEAR_WIRE_COLOUR = "#94a3b8";
 
 /**
  * Width of a text in px at a font size. Estimated from the character count (wide enough for the
@@ -140,7 +153,7 @@ export function layoutTopology(model: Model): TopologyLayout {
 
   const cluster = placeCluster(model, hosts, vips, busesBottom + 24);
   const legendY = (cluster ? cluster.y + cluster.h : busesBottom) + 30;
-  const legend = placeLegend(model, colours, legendY);
+  const legend = placeLegend(model, colours, legendY, chipKinds(hosts, cluster), hostsRight);
 
   const labelsRight = Math.max(
     hostsRight,
@@ -152,7 +165,7 @@ export function layoutTopology(model: Model): TopologyLayout {
   );
   return {
     width: labelsRight + MARGIN,
-    height: legendY + 16 + MARGIN,
+    height: Math.max(legendY, ...legend.map((l) => l.y)) + 16 + MARGIN,
     title: model.name,
     subtitle: model.description ?? "",
     gear,
@@ -687,25 +700,61 @@ function placeCluster(model: Model, hosts: HostBox[], vips: Vip[], y: number): C
   return { x: span.x, y, w, h: bottom - y + 12, title, subtitle, chips: placed };
 }
 
-function placeLegend(model: Model, colours: Map<string, string>, y: number): LegendItem[] {
+/** The kinds of chip the drawing holds, in the legend's order. */
+function chipKinds(hosts: HostBox[], cluster: ClusterBand | undefined): ChipKind[] {
+  const used = new Set<ChipKind>([
+    ...hosts.flatMap((h) => [...h.chips, ...h.guests.flatMap((g) => g.chips)]).map((c) => c.kind),
+    ...(cluster?.chips ?? []).map((c) => c.kind),
+  ]);
+  return (Object.keys(CHIP_COLOURS) as ChipKind[]).filter((k) => used.has(k));
+}
+
+const LEGEND_ROW = 20;
+
+/** One entry per colour and outline of the drawing, wrapped to the hosts' width. */
+function placeLegend(
+  model: Model,
+  colours: Map<string, string>,
+  y: number,
+  kinds: ChipKind[],
+  right: number,
+): LegendItem[] {
   const items: Omit<LegendItem, "x" | "y">[] = [
     ...model.networks.map((n) => ({
       label: `network ${n.name}`,
       color: colours.get(n.name)!,
       style: "line" as const,
     })),
+    ...(model.gear.length > 0
+      ? [{ label: "gear link", color: GEAR_WIRE_COLOUR, style: "dashed-line" as const }]
+      : []),
+    ...kinds.map((k) => ({
+      label: CHIP_COLOURS[k].label,
+      color: CHIP_COLOURS[k].stroke,
+      fill: CHIP_COLOURS[k].fill,
+      style: "fill" as const,
+    })),
     { label: "VIP holder", color: "#0f172a", style: "fill" },
     { label: "VIP standby", color: "#0f172a", style: "dashed" },
+    // What-if states (topology-svg.ts .is-failed, .is-down, .is-failover, .is-ok, .is-unreachable).
+    { label: "failed (clicked)", color: STATE_COLOURS.down, fill: FAILED_FILL, style: "dashed" },
     { label: "down", color: STATE_COLOURS.down, style: "fill" },
     { label: "fails over", color: STATE_COLOURS.failover, style: "fill" },
     { label: "fine", color: STATE_COLOURS.ok, style: "fill" },
-    // A guest that runs behind a failed NIC or box (topology-svg.ts .is-unreachable).
+    // A guest that runs behind a failed NIC or box.
     { label: "unreachable", color: STATE_COLOURS.unreachable, style: "dashed" },
   ];
+  const width = Math.max(right, MARGIN + 600);
   let x = MARGIN;
+  let row = y;
   return items.map((it) => {
-    const placed = { ...it, x, y };
-    x += 22 + textWidth(it.label, 11) + 18;
+    const w = 22 + textWidth(it.label, 11) + 18;
+    if (x > MARGIN && x + w - 18 > width) {
+      x = MARGIN;
+      row += LEGEND_ROW;
+    }
+    const placed = { ...it, x, y: row };
+    x += w;
     return placed;
   });
 }

@@ -12,7 +12,7 @@ import type {
   VipBadge,
   Wire,
 } from "./layout-types.js";
-import { STATE_COLOURS } from "./topology-layout.js";
+import { CHIP_COLOURS, FAILED_FILL, GEAR_WIRE_COLOUR, STATE_COLOURS } from "./topology-layout.js";
 
 const FONT = `"Helvetica Neue", Arial, "Liberation Sans", "DejaVu Sans", sans-serif`;
 
@@ -26,7 +26,7 @@ text { fill: #0f172a; }
 .subtitle, .detail, .guest-sub { fill: #475569; }
 .subtitle { font-size: 12px; }
 .wire { fill: none; stroke-width: 2; }
-.wire.gear { stroke: #94a3b8; stroke-width: 1.5; stroke-dasharray: 4 3; }
+.wire.gear { stroke: ${GEAR_WIRE_COLOUR}; stroke-width: 1.5; stroke-dasharray: 4 3; }
 .gear-box rect { fill: #f1f5f9; stroke: #475569; stroke-width: 1.5; }
 .gear-box .name { font-size: 12px; font-weight: 700; }
 .gear-box .kind { font-size: 10px; fill: #475569; }
@@ -38,11 +38,8 @@ text { fill: #0f172a; }
 .guest .name { font-size: 13px; font-weight: 700; }
 .guest-sub { font-size: 10px; }
 .addr { font-size: 11px; font-family: ui-monospace, "DejaVu Sans Mono", monospace; }
-.chip rect { fill: #eef2ff; stroke: #a5b4fc; }
-.chip.daemon rect { fill: #f1f5f9; stroke: #cbd5e1; }
-.chip.database rect { fill: #fdf4ff; stroke: #e879f9; }
-.chip.pool rect { fill: #ecfeff; stroke: #67e8f9; }
-.chip.pod rect { fill: #f0fdf4; stroke: #86efac; }
+.chip rect { fill: ${CHIP_COLOURS.service.fill}; stroke: ${CHIP_COLOURS.service.stroke}; }
+${(["daemon", "database", "pool", "pod"] as const).map((k) => `.chip.${k} rect { fill: ${CHIP_COLOURS[k].fill}; stroke: ${CHIP_COLOURS[k].stroke}; }`).join("\n")}
 .chip text { font-size: 10px; }
 .vip rect { fill: #0f172a; stroke: #0f172a; }
 .vip text { fill: #ffffff; font-size: 10px; font-weight: 700; }
@@ -57,7 +54,7 @@ text { fill: #0f172a; }
 .failable { cursor: pointer; }
 .failable:hover > rect, .failable:focus-visible > rect { stroke: ${STATE_COLOURS.down}; stroke-width: 2; }
 .failable:focus { outline: none; }
-.is-failed > rect, .chip.is-failed > rect, .is-failed > .host-box { fill: #fecaca; stroke: ${STATE_COLOURS.down}; stroke-width: 2.5; stroke-dasharray: 6 3; }
+.is-failed > rect, .chip.is-failed > rect, .is-failed > .host-box { fill: ${FAILED_FILL}; stroke: ${STATE_COLOURS.down}; stroke-width: 2.5; stroke-dasharray: 6 3; }
 .host.is-failed .guest { opacity: 0.6; }
 .is-down > rect, .chip.is-down > rect { fill: #fee2e2; stroke: ${STATE_COLOURS.down}; stroke-width: 1.5; }
 .is-failover > rect, .chip.is-failover > rect { fill: #fef3c7; stroke: ${STATE_COLOURS.failover}; stroke-width: 1.5; }
@@ -205,8 +202,8 @@ function port(p: NicPort, layout: TopologyLayout): string {
 
 function legendItem(l: LegendItem): string {
   const sample =
-    l.style === "line"
-      ? `<line x1="${l.x}" y1="${l.y - 4}" x2="${l.x + 16}" y2="${l.y - 4}" stroke="${l.color}" stroke-width="3"/>`
-      : `<rect x="${l.x}" y="${l.y - 10}" width="16" height="11" rx="2" fill="${l.style === "fill" ? l.color : "#ffffff"}" stroke="${l.color}"${l.style === "dashed" ? ` stroke-dasharray="3 2"` : ""}/>`;
+    l.style === "line" || l.style === "dashed-line"
+      ? `<line x1="${l.x}" y1="${l.y - 4}" x2="${l.x + 16}" y2="${l.y - 4}" stroke="${l.color}" stroke-width="${l.style === "line" ? 3 : 1.5}"${l.style === "dashed-line" ? ` stroke-dasharray="4 3"` : ""}/>`
+      : `<rect x="${l.x}" y="${l.y - 10}" width="16" height="11" rx="2" fill="${l.fill ?? (l.style === "fill" ? l.color : "#ffffff")}" stroke="${l.color}"${l.style === "dashed" ? ` stroke-dasharray="3 2"` : ""}/>`;
   return `${sample}<text x="${l.x + 22}" y="${l.y}">${escapeXml(l.label)}</text>`;
 }

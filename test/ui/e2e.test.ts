@@ -95,6 +95,22 @@ test("plan tab: summary, SPOFs outlined, findings open the spec line they point 
     report.availability.services.length,
   );
 
+  // The IP plan `hlab plan` prints, as a panel: one row per entry; the capacity bars' segments named.
+  assert.deepEqual(
+    await page
+      .locator("#plan-ip tr[data-address]")
+      .evaluateAll((rows) => rows.map((r) => r.getAttribute("data-address"))),
+    [...report.ipPlan.networks.flatMap((n) => n.entries), ...report.ipPlan.other].map((e) => e.address),
+  );
+  assert.deepEqual(
+    await page
+      .locator("#plan-capacity .bar-legend")
+      .first()
+      .locator("[data-segment]")
+      .evaluateAll((s) => s.map((x) => x.getAttribute("data-segment"))),
+    ["committed", "overhead", "free", "over"],
+  );
+
   const first = report.findings.find((d) => d.line > 0);
   assert.ok(first, "seed 004 has at least one positioned finding");
   const item = page.locator(`#plan-findings li.finding`).first();

@@ -5,7 +5,7 @@ import { test } from "node:test";
 import type { Model } from "../../src/model/model.js";
 import { loadSpecFile, loadSpecText } from "../../src/spec/load.js";
 import type { Rect, TopologyLayout } from "../../src/ui/layout-types.js";
-import { layoutTopology } from "../../src/ui/topology-layout.js";
+import { CHIP_COLOURS, layoutTopology } from "../../src/ui/topology-layout.js";
 import { topologySvg } from "../../src/ui/topology-svg.js";
 
 const examples = readdirSync("examples")
@@ -193,5 +193,30 @@ test("SVG: balanced tags", async () => {
       else stack.push(name);
     }
     assert.deepEqual(stack, [], `${f}: every tag closed`);
+  }
+});
+
+test("the legend names every colour the drawing uses: networks, chip kinds, gear links, states", async () => {
+  for (const file of examples) {
+    const m = await model(file);
+    const layout = layoutTopology(m);
+    const labels = layout.legend.map((l) => l.label);
+    const kinds = new Set(
+      [
+        ...layout.hosts.flatMap((h) => [...h.chips, ...h.guests.flatMap((g) => g.chips)]),
+        ...(layout.cluster?.chips ?? []),
+      ].map((c) => c.kind),
+    );
+    for (const k of kinds)
+      assert.ok(labels.includes(CHIP_COLOURS[k].label), `${file}: legend for ${k} chips`);
+    for (const n of m.networks)
+      assert.ok(labels.includes(`network ${n.name}`), `${file}: legend for ${n.name}`);
+    if (m.gear.length) assert.ok(labels.includes("gear link"), `${file}: legend for gear wires`);
+    for (const st of ["failed (clicked)", "down", "fails over", "fine", "unreachable"])
+      assert.ok(labels.includes(st), `${file}: legend for ${st}`);
+    const colours = new Set(layout.legend.map((l) => `${l.color} ${l.fill ?? ""} ${l.style}`));
+    assert.equal(colours.size, layout.legend.length, `${file}: no two legend entries look alike`);
+    for (const l of layout.legend)
+      assert.ok(l.y + 16 <= layout.height && l.x + 22 <= layout.width, `${file}: ${l.label} inside`);
   }
 });

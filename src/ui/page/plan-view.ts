@@ -3,6 +3,7 @@
 import type {
   HostCapacity,
   HostLossCapacity,
+  IpPlan,
   PlanReport,
   ServiceAvailability,
 } from "../../analyze/plan-report.js";
@@ -43,6 +44,7 @@ export function renderPlan(
     spofSection(r, spofs),
     availabilitySection(r.availability.services),
     capacitySection(r.capacity.hosts, r.capacity.hostLoss, r.capacity.nPlusOne),
+    ipPlanSection(r.ipPlan),
     domainsSection(r),
   );
   return [...spofs.keys()];
@@ -198,6 +200,105 @@ function bar(used: number, overhead: number, total: number, title: string): HTML
   );
 }
 
+/** What each segment of the capacity bars means (the classes of .bar > span in page-shell.ts). */
+function barLegend(items: [cls: string, label: string][]): HTMLElement {
+  return el(
+    "p",
+    { class: "bar-legend small" },
+    ...items.map(([cls, label]) =>
+      el("span", { "data-segment": cls }, el("i", { class: `swatch ${cls}` }), label),
+    ),
+  );
+}
+
+/** The IP plan `hlab plan` prints: each network's addresses, who holds them, what is free. */
+function ipPlanSection(p: IpPlan): HTMLElement {
+  const range = (a: string, b: string, size: number): string => (size > 1 ? `${a}-${b}` : a);
+  const nets = p.networks.map((n) => {
+    const free = [...n.free].sort((a, b) => b.size - a.size).slice(0, 4);
+    return el(
+      "div",
+      { "data-network": n.name },
+      el(
+        "h3",
+        {},
+        `${n.name} ${n.cidr}${n.vlan !== undefined ? ` VLAN ${n.vlan}` : ""} `,
+        el(
+          "span",
+          { class: "small muted" },
+          `bridge ${n.bridge} · ${n.usedAddresses} of ${n.usableAddresses} in use`,
+        ),
+      ),
+      el(
+        "table",
+        { class: "ip-plan" },
+        el(
+          "thead",
+          {},
+          el(
+            "tr",
+            {},
+            el("th", {}, "address"),
+            el("th", {}, "kind"),
+            el("th", {}, "owner"),
+            el("th", {}, "MAC"),
+          ),
+        ),
+        el(
+          "tbody",
+          {},
+          ...n.entries.map((e) =>
+            el(
+              "tr",
+              { "data-address": e.address },
+              el("td", { class: "mono" }, range(e.address, e.last, e.size)),
+              el("td", {}, e.kind),
+              el("td", {}, e.owner),
+              el("td", { class: "mono" }, e.mac ?? ""),
+            ),
+          ),
+        ),
+      ),
+      free.length
+        ? el(
+            "p",
+            { class: "small muted" },
+            `free: ${free.map((f) => (f.size > 1 ? `${f.first}-${f.last} (${f.size})` : f.first)).join(", ")}${n.free.length > 4 ? ", ..." : ""}`,
+          )
+        : undefined,
+    );
+  });
+  return el(
+    "section",
+    { id: "plan-ip" },
+    el("h2", {}, "IP plan"),
+    ...nets,
+    p.other.length
+      ? el(
+          "div",
+          { "data-network": "" },
+          el("h3", {}, "Outside the LAN"),
+          el(
+            "table",
+            { class: "ip-plan" },
+            el(
+              "tbody",
+              {},
+              ...p.other.map((e) =>
+                el(
+                  "tr",
+                  { "data-address": e.address },
+                  el("td", { class: "mono" }, range(e.address, e.last, e.size)),
+                  el("td", {}, e.owner),
+                ),
+              ),
+            ),
+          ),
+        )
+      : undefined,
+  );
+}
+
 function capacitySection(hosts: HostCapacity[], loss: HostLossCapacity[], nPlusOne: boolean): HTMLElement {
   const rows = hosts.map((h) =>
     el(
@@ -267,6 +368,12 @@ function capacitySection(hosts: HostCapacity[], loss: HostLossCapacity[], nPlusO
       "Capacity ",
       nPlusOne ? el("span", { class: "pill ok" }, "N+1") : el("span", { class: "pill bad" }, "not N+1"),
     ),
+    barLegend([
+      ["committed", "guests"],
+      ["overhead", "Proxmox VE's own memory"],
+      ["free", "free"],
+      ["over", "over capacity"],
+    ]),
     el(
       "table",
       {},
@@ -274,6 +381,13 @@ function capacitySection(hosts: HostCapacity[], loss: HostLossCapacity[], nPlusO
       el("tbody", {}, ...rows),
     ),
     lossRows.length ? el("h2", {}, "With one host down") : undefined,
+    lossRows.length
+      ? barLegend([
+          ["committed", "pods to reschedule"],
+          ["free", "free on the other nodes"],
+          ["over", "no room"],
+        ])
+      : undefined,
     lossRows.length
       ? el(
           "table",

@@ -56,6 +56,21 @@ export const INGRESS_PORT = 80;
 export const PG_PORT = 5432;
 export const PROBE_TABLE = "hlab_probe";
 
+/**
+ * Where the lab sends its service probes: the spec's ingress address, else the first ingress node
+ * of the lab (an ingress on node ports has no address of its own).
+ */
+export function ingressProbeAddress(plan: LabPlan, address: string | undefined): string | undefined {
+  if (address) return address;
+  const first = plan.ingress[0];
+  return first
+    ? plan.nodes
+        .find((n) => n.name === first.node)
+        ?.ifaces.find((i) => i.address)
+        ?.address?.split("/")[0]
+    : undefined;
+}
+
 /** The probes of a plan: every service through the ingress address, API writes and reads, SQL inserts. */
 export function probeTargets(
   plan: LabPlan,

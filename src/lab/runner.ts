@@ -41,7 +41,14 @@ import {
   type Prediction,
   type Snapshot,
 } from "./predict.js";
-import { probeTargets, PROBE_INTERVAL_MS, PROBE_TABLE, PG_PORT, type ProbeTarget } from "./probe-target.js";
+import {
+  ingressProbeAddress,
+  probeTargets,
+  PROBE_INTERVAL_MS,
+  PROBE_TABLE,
+  PG_PORT,
+  type ProbeTarget,
+} from "./probe-target.js";
 import { processStart } from "./procfs.js";
 import type { Scenario, ScenarioEvent } from "./scenario.js";
 import { clientRequest, dbStatus, etcdStatus, vipHolders } from "./status.js";
@@ -194,7 +201,7 @@ export async function runScenario(
   const targets = probeTargets(
     plan,
     { endpoint: model.kubernetes?.api.endpoint },
-    { address: model.kubernetes?.ingress.address ?? firstIngressNode(plan) },
+    { address: ingressProbeAddress(plan, model.kubernetes?.ingress.address) },
     (db) => secrets.password(superuserSecret(db)),
   ).filter((t) => t.kind !== "sql" || dbsStarted);
 
@@ -393,16 +400,6 @@ export async function runScenario(
     present,
     keepalived,
   });
-}
-
-function firstIngressNode(plan: LabPlan): string | undefined {
-  const first = plan.ingress[0];
-  return first
-    ? plan.nodes
-        .find((n) => n.name === first.node)
-        ?.ifaces.find((i) => i.address)
-        ?.address?.split("/")[0]
-    : undefined;
 }
 
 function toFaultSpec(plan: LabPlan, ev: ScenarioEvent, snap: Snapshot): FaultSpec | string {

@@ -80,6 +80,15 @@ export interface LabProbePoint {
   ok: boolean;
 }
 
+/** A service's health from the lab's own probe of it (`http:<name>` through the ingress). */
+export interface LabServiceHealth {
+  /** The service's name in the spec (the tile's). */
+  name: string;
+  ok: boolean;
+  /** `HTTP 200`, `HTTP 502`, `timeout`... */
+  detail: string;
+}
+
 export interface LabView {
   id: string;
   /** ms since the epoch when the status was read. */
@@ -98,6 +107,8 @@ export interface LabView {
     components: string[];
     guestsDown: string[];
   };
+  /** Each probed service's health at this status, read in the same poll. */
+  services: LabServiceHealth[];
   /** Probe results per target (VIP address or service), oldest first, for the timeline. */
   probes: Record<string, LabProbePoint[]>;
   notes: string[];

@@ -6,12 +6,12 @@ import { isUserError } from "../diagnostic/user-error.js";
 import { applyFault, parseFaultArgs, restoreFaults } from "../lab/chaos.js";
 import type { LabPlan } from "../lab/lab-plan.js";
 import { recordedAlive } from "../lab/lifecycle.js";
-import { INGRESS_PORT } from "../lab/probe-target.js";
+import { ingressProbeAddress, INGRESS_PORT, probeTargets } from "../lab/probe-target.js";
 import { K3S_API_PORT } from "../topology/ports.js";
 import { listLabs, readState, type LabState } from "../lab/state.js";
 import { clientRequest, labStatus } from "../lab/status.js";
 import type { Model } from "../model/model.js";
-import type { ActionResponse, LabProbePoint, LabResponse } from "./api-types.js";
+import type { ActionResponse, LabProbePoint, LabResponse, LabServiceHealth } from "./api-types.js";
 import type { LabBackend } from "./backends.js";
 import { labFaults, labView } from "./lab-view-model.js";
 
@@ -50,11 +50,15 @@ export function labBackend(opts: LabBackendOptions): LabBackend {
     async status(model: Model): Promise<LabResponse> {
       const s = await running();
       if (typeof s === "string") return { available: true, running: false, reason: s };
-      const [status, probes] = await Promise.all([labStatus(s, recordedAlive), probeVips(s.plan, model)]);
+      const [status, probes, services] = await Promise.all([
+        labStatus(s, recordedAlive),
+        probeVips(s.plan, model),
+        probeServices(s.plan, model),
+      ]);
       return {
         available: true,
         running: true,
-        view: labView(model, s.plan, s.launches, status, probes, Date.now(), buttons),
+        view: labView(model, s.plan, s.launches, status, probes, Date.now(), buttons, services),
       };
     },
 
@@ -97,6 +101,28 @@ export function labBackend(opts: LabBackendOptions): LabBackend {
       return { ok: true, message: done.length ? `restored ${done.join(", ")}` : "nothing to restore" };
     },
   };
+}
+
+/**
+ * One probe per service, the lab's own (`http:<name>` of probe-target.ts: GET / with the service's
+ * hostname through the ingress address), so a tile says what `hlab lab run` would measure.
+ */
+async function probeServices(plan: LabPlan, model: Model): Promise<LabServiceHealth[]> {
+  const address = ingressProbeAddress(plan, model.kubernetes?.ingress.address);
+  const targets = probeTargets(plan, {}, { address }, () => "").filter((t) => t.kind === "http");
+  return Promise.all(
+    targets.map(async (t) => {
+      const r = await clientRequest<{ status: number }>(
+        plan,
+        ["http", `http://${t.address}:${t.port}/`, String(PROBE_TIMEOUT_MS), t.host ?? ""],
+        undefined,
+        PROBE_TIMEOUT_MS + 2000,
+      );
+      const name = t.id.slice("http:".length);
+      if ("error" in r) return { name, ok: false, detail: r.error };
+      return { name, ok: r.status === 200, detail: `HTTP ${r.status}` };
+    }),
+  );
 }
 
 /**

@@ -4,7 +4,7 @@
 import { vipMoverText, type LabPlan } from "../lab/lab-plan.js";
 import type { LabStatus } from "../lab/status.js";
 import type { Model } from "../model/model.js";
-import type { LabFault, LabProbePoint, LabView } from "./api-types.js";
+import type { LabFault, LabProbePoint, LabServiceHealth, LabView } from "./api-types.js";
 import { modelVips } from "../topology/vips.js";
 
 /** The daemons a fault button may kill: the ones whose death moves a VIP, a leader or a primary. */
@@ -82,6 +82,7 @@ export function labView(
   probes: Record<string, LabProbePoint[]>,
   at: number,
   buttons: ReadonlyMap<string, string> = new Map(),
+  services: LabServiceHealth[] = [],
 ): LabView {
   const active = activeFaults(status, buttons);
   const vips = modelVips(model);
@@ -145,6 +146,7 @@ export function labView(
     })),
     faults: labFaults(plan, launched, active),
     marks: faultMarks(model, status.poweredOff, active),
+    services,
     probes,
     notes,
   };

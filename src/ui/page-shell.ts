@@ -112,5 +112,6 @@ h3 { font-size: 13px; margin: 10px 0 4px; }
 .tiles { display: grid; grid-template-columns: repeat(auto-fill, minmax(180px, 1fr)); gap: 8px; margin-bottom: 12px; }
 .tile { border: 1px solid var(--line); border-left: 4px solid var(--ok); border-radius: 6px; padding: 6px 8px; overflow-wrap: anywhere; }
 .tile.below { border-left-color: var(--failover); }
+.tile.live-down { border-left-color: var(--down); background: #fef2f2; }
 .tile-name { font-weight: 700; }
 `;

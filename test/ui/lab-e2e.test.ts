@@ -8,6 +8,7 @@ import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
+import { placeWorkloads } from "../../src/analyze/placement.js";
 import { labDown, labUp } from "../../src/lab/lifecycle.js";
 import { hasCommand } from "../../src/process/run.js";
 import { loadSpecFile } from "../../src/spec/load.js";
@@ -63,11 +64,30 @@ after(async () => {
 
 const holderCell = '#lab-vips tr[data-vip="192.168.1.8"] .vip-holder';
 
+/** The service tiles the lab's probes coloured, by the spec's service names. */
+const liveTiles = (): { up: string[]; down: string[] } => {
+  const names = (cls: string): string[] =>
+    [...document.querySelectorAll<HTMLElement>(`#plan-services .tile.${cls}`)].map(
+      (t) => t.dataset.service ?? "",
+    );
+  return { up: names("live-ok"), down: names("live-down") };
+};
+
 test(
-  "a fault button moves the VIP, and the page shows the new holder without reloading",
+  "a fault button moves the VIP, the page shows the new holder without reloading, service tiles follow the probes",
   { skip, timeout: 120_000 },
   async () => {
     const page = browser!.page;
+    // The lab probes each service with a web address (probe-target.ts); stopping k3s-srv02 loses
+    // those whose every replica the plan placed there, and only those.
+    const model = (await loadSpecFile(spec)).model!;
+    const placement = placeWorkloads(model);
+    const probed = model.services.filter((s) => s.on.length === 0 && s.hostname).map((s) => s.name);
+    const lost = probed.filter((n) => (placement.services.get(n) ?? []).every((g) => g === "k3s-srv02"));
+    assert.ok(
+      lost.length > 0 && lost.length < probed.length,
+      `k3s-srv02 takes some services, not all: ${lost.join(", ")}`,
+    );
     await page.goto(server!.url);
     await page.waitForSelector("body[data-ready]");
     await page.click("#tab-lab");
@@ -81,6 +101,10 @@ test(
       "k3s-lb01",
     );
     assert.match((await page.locator('[data-check="etcd"]').textContent()) ?? "", /quorum, leader/);
+    await page.waitForFunction(
+      (n) => document.querySelectorAll("#plan-services .tile.live-ok").length === n,
+      probed.length,
+    );
     await page.evaluate(() => {
       (window as unknown as { marker: number }).marker = 7;
     });
@@ -102,6 +126,34 @@ test(
       7,
       "same page, no reload",
     );
+    // p1 held none of the probed services alone: once the VIP has moved, every tile is green; then
+    // stopping k3s-srv02 turns the tiles of what it held red, the others stay (or turn green again).
+    await page.waitForFunction(
+      (n) => document.querySelectorAll("#plan-services .tile.live-ok").length === n,
+      probed.length,
+      { timeout: 30_000 },
+    );
+    await page.click('[data-fault="guest-down k3s-srv02"]');
+    await page.waitForFunction(
+      ([up, down]) => {
+        const tiles = (cls: string): string =>
+          [...document.querySelectorAll<HTMLElement>(`#plan-services .tile.${cls}`)]
+            .map((t) => t.dataset.service)
+            .join(",");
+        return tiles("live-ok") === up && tiles("live-down") === down;
+      },
+      [probed.filter((n) => !lost.includes(n)).join(","), lost.join(",")] as const,
+      { timeout: 30_000 },
+    );
+    assert.deepEqual(await page.evaluate(liveTiles), {
+      up: probed.filter((n) => !lost.includes(n)),
+      down: lost,
+    });
+    assert.match(
+      (await page.locator(`#plan-services .tile[data-service="${lost[0]}"] .tile-live`).textContent()) ?? "",
+      /^lab: down/,
+    );
+    await page.screenshot({ path: join(screenshotDir(), "seed003-lab-srv02-stopped.png"), fullPage: true });
     // The timeline has drawn probe results for the VIP.
     await page.waitForSelector("#lab-timeline svg rect[fill='#16a34a']");
     await page.screenshot({ path: join(screenshotDir(), "seed003-lab-after-p1-down.png"), fullPage: true });

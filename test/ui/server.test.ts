@@ -129,6 +129,7 @@ const backends: UiBackends = {
           backends: [],
           faults: [],
           marks: { failed: [], components: [], guestsDown: [] },
+          services: [],
           probes: { "192.168.1.50": [{ at: clock, ok: labHolder === "k3s-1" }] },
           notes: [],
         },

@@ -10,7 +10,7 @@ import type {
 } from "../api-types.js";
 import { el, getJson, postJson } from "./dom.js";
 import { renderLab } from "./lab-view.js";
-import { renderPlan } from "./plan-view.js";
+import { markTilesLive, renderPlan } from "./plan-view.js";
 import { TopologyView, type ServiceState } from "./topology.js";
 import { renderWhatIf } from "./whatif-view.js";
 
@@ -129,6 +129,10 @@ function renderPanels(only?: "lab"): void {
   });
   if (state.labMessage)
     $("panel-lab").prepend(el("p", { class: "small", id: "lab-message" }, state.labMessage));
+  markTilesLive(
+    $("panel-plan"),
+    state.lab?.available && state.lab.running ? state.lab.view.services : undefined,
+  );
   if (only !== "lab" || state.tab === "lab") overlay();
 }
 

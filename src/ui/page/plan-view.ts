@@ -8,7 +8,7 @@ import type {
   ServiceAvailability,
 } from "../../analyze/plan-report.js";
 import type { Diagnostic } from "../../diagnostic/diagnostic.js";
-import type { ModelResponse, PlanResponse, ServiceLink } from "../api-types.js";
+import type { LabServiceHealth, ModelResponse, PlanResponse, ServiceLink } from "../api-types.js";
 import { el, fmtAvailability, fmtHours, fmtMiB } from "./dom.js";
 
 /** Renders the plan; returns the components that are single points of failure of some service. */
@@ -95,6 +95,29 @@ function tilesSection(r: PlanReport, links: readonly ServiceLink[]): HTMLElement
       ? el("div", { class: "tiles" }, ...tiles)
       : el("p", { class: "small" }, "No services declared."),
   );
+}
+
+/**
+ * Lays the lab's probe of each service over its tile: red when the probe fails, green when it
+ * answers, nothing when no lab is up or the lab does not probe it. Called on every lab status, so a
+ * tile follows the lab within one refresh.
+ */
+export function markTilesLive(root: HTMLElement, services: readonly LabServiceHealth[] | undefined): void {
+  const byName = new Map((services ?? []).map((s) => [s.name, s]));
+  for (const tile of root.querySelectorAll<HTMLElement>(".tile[data-service]")) {
+    tile.classList.remove("live-ok", "live-down");
+    tile.querySelector(".tile-live")?.remove();
+    const h = byName.get(tile.dataset.service ?? "");
+    if (!h) continue;
+    tile.classList.add(h.ok ? "live-ok" : "live-down");
+    tile.append(
+      el(
+        "div",
+        { class: `small tile-live ${h.ok ? "state-up" : "state-down"}` },
+        `lab: ${h.ok ? "up" : "down"} (${h.detail})`,
+      ),
+    );
+  }
 }
 
 function spofsOf(r: PlanReport): Map<string, string[]> {
